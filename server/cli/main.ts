@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+import { registerSchema } from './schema-command.js';
+import { registerValidate } from './validate-command.js';
+
+/** The `firedrill` command line. Each command lives in its own module. */
+const program = new Command()
+  .name('firedrill')
+  .description('Incident-response drills scored against the manual')
+  .showHelpAfterError();
+
+registerValidate(program);
+registerSchema(program);
+
+await program.parseAsync(process.argv);
