@@ -96,7 +96,7 @@ export function checkManual(manual: Manual): Problem[] {
         `an action with effect '${action.effect}' needs a field '${field}'`,
       );
   });
-  manual.steps.forEach((step, i) => checkStep(manual, step, ['steps', i], check));
+  for (const [i, step] of manual.steps.entries()) checkStep(manual, step, ['steps', i], check);
   problems.push(...prerequisiteCycles(manual.steps));
   manual.rules.forEach((rule, i) => {
     const at = ['rules', i];
@@ -184,7 +184,8 @@ function checkStep(manual: Manual, step: Step, at: (string | number)[], check: R
   check.ref('situation', step.onlyIf?.situations, [...at, 'onlyIf', 'situations']);
   check.ref('channel', step.onlyIf?.channelDown, [...at, 'onlyIf', 'channelDown']);
   check.ref('grade', step.onlyIf?.grades, [...at, 'onlyIf', 'grades']);
-  if (step.anchor.step === step.id) check.add([...at, 'anchor', 'step'], 'a step cannot anchor on itself');
+  if (step.anchor.step === step.id)
+    check.add([...at, 'anchor', 'step'], 'a step cannot anchor on itself');
   if (step.within === 'task' && step.anchor.on !== 'task')
     check.add([...at, 'within'], "'within: task' needs an anchor on 'task'");
   if (step.do.refAnchor && !['task', 'inject'].includes(step.anchor.on))

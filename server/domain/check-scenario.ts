@@ -15,7 +15,10 @@ export function checkScenario(scenario: Scenario, manual: Manual): Problem[] {
     ...duplicateIds(scenario.services, ['services'], 'service'),
     ...duplicateIds(scenario.injects, ['injects'], 'inject'),
   ];
-  const raised = [...scenario.alerts, ...scenario.injects.flatMap((i) => i.effects?.raiseAlerts ?? [])];
+  const raised = [
+    ...scenario.alerts,
+    ...scenario.injects.flatMap((i) => i.effects?.raiseAlerts ?? []),
+  ];
   const ids = (list: readonly { id: string }[]) => new Set(list.map((item) => item.id));
   const check = new RefChecker({
     ...manualIds(manual),
@@ -26,9 +29,11 @@ export function checkScenario(scenario: Scenario, manual: Manual): Problem[] {
   });
 
   check.ref('situation', scenario.situation, ['situation']);
-  scenario.services.forEach((s, i) => check.ref('data centre', s.dataCentres, ['services', i, 'dataCentres']));
+  for (const [i, s] of scenario.services.entries())
+    check.ref('data centre', s.dataCentres, ['services', i, 'dataCentres']);
   check.ref('channel', Object.keys(scenario.channels), ['channels']);
-  scenario.alerts.forEach((a, i) => check.ref('service', a.service, ['alerts', i, 'service']));
+  for (const [i, a] of scenario.alerts.entries())
+    check.ref('service', a.service, ['alerts', i, 'service']);
   scenario.expectedGrades.forEach((expected, i) => {
     const at = ['expectedGrades', i];
     check.ref('grade', expected.grade, [...at, 'grade']);
@@ -50,9 +55,8 @@ export function checkScenario(scenario: Scenario, manual: Manual): Problem[] {
     const effects = inject.effects;
     check.ref('service', Object.keys(effects?.services ?? {}), [...at, 'effects', 'services']);
     check.ref('channel', Object.keys(effects?.channels ?? {}), [...at, 'effects', 'channels']);
-    effects?.raiseAlerts?.forEach((a, j) =>
-      check.ref('service', a.service, [...at, 'effects', 'raiseAlerts', j, 'service']),
-    );
+    for (const [j, a] of (effects?.raiseAlerts ?? []).entries())
+      check.ref('service', a.service, [...at, 'effects', 'raiseAlerts', j, 'service']);
     check.ref('alert', effects?.clearAlerts, [...at, 'effects', 'clearAlerts']);
   });
   if (scenario.end.after) checkTrigger(scenario.end.after, ['end', 'after'], check);

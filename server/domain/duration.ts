@@ -7,7 +7,8 @@ const UNIT_PATTERN = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
 const CLOCK_PATTERN = /^(?:(\d+):)?(\d{1,2}):(\d{2})$/;
 
 /** The pattern a duration string must match; used by the schemas. */
-export const DURATION_PATTERN = /^(?:(?:\d+h)?(?:\d+m(?!s))?(?:\d+s)?(?:\d+ms)?|(?:\d+:)?\d{1,2}:\d{2})$/;
+export const DURATION_PATTERN =
+  /^(?:(?:\d+h)?(?:\d+m(?!s))?(?:\d+s)?(?:\d+ms)?|(?:\d+:)?\d{1,2}:\d{2})$/;
 
 /** Parses a duration string to milliseconds; returns undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {

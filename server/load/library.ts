@@ -85,13 +85,22 @@ export async function loadLibrary(
   for (const file of await listDrillFiles(paths)) {
     try {
       const yaml = await readYamlFile(file);
-      files.push({ ...yaml, file: display(file), place: (p: Problem) => ({ ...yaml.place(p), file: display(file) }) });
+      files.push({
+        ...yaml,
+        file: display(file),
+        place: (p: Problem) => ({ ...yaml.place(p), file: display(file) }),
+      });
     } catch (error) {
-      library.problems.push({ file: display(file), path: [], message: `cannot read: ${String(error)}` });
+      library.problems.push({
+        file: display(file),
+        path: [],
+        message: `cannot read: ${String(error)}`,
+      });
     }
   }
   const syntax = files.filter((f) => f.syntaxProblems.length);
-  for (const f of syntax) library.problems.push(...f.syntaxProblems.map((p) => ({ ...p, file: f.file })));
+  for (const f of syntax)
+    library.problems.push(...f.syntaxProblems.map((p) => ({ ...p, file: f.file })));
   const parsed = files.filter((f) => !f.syntaxProblems.length);
   const manualFiles = parsed.filter((f) => kindOf(f) === 'manual');
   const scenarioFiles = parsed.filter((f) => kindOf(f) === 'scenario');
@@ -117,7 +126,9 @@ function addManual(library: Library, yaml: YamlFile) {
   library.problems.push(...crossProblems);
   const twin = library.manuals.get(value.id);
   if (twin)
-    library.problems.push(yaml.place({ path: ['id'], message: `manual '${value.id}' is also defined in ${twin.file}` }));
+    library.problems.push(
+      yaml.place({ path: ['id'], message: `manual '${value.id}' is also defined in ${twin.file}` }),
+    );
   else if (!crossProblems.length)
     library.manuals.set(value.id, { value, file: yaml.file, hash: contentHash(value) });
 }
@@ -128,14 +139,24 @@ function addScenario(library: Library, yaml: YamlFile) {
   if (!value) return;
   const manual = library.manuals.get(value.manual);
   if (!manual) {
-    library.problems.push(yaml.place({ path: ['manual'], message: `unknown manual '${value.manual}' (or it has errors)` }));
+    library.problems.push(
+      yaml.place({
+        path: ['manual'],
+        message: `unknown manual '${value.manual}' (or it has errors)`,
+      }),
+    );
     return;
   }
   const crossProblems = checkScenario(value, manual.value).map(yaml.place);
   library.problems.push(...crossProblems);
   const twin = library.scenarios.get(value.id);
   if (twin)
-    library.problems.push(yaml.place({ path: ['id'], message: `scenario '${value.id}' is also defined in ${twin.file}` }));
+    library.problems.push(
+      yaml.place({
+        path: ['id'],
+        message: `scenario '${value.id}' is also defined in ${twin.file}`,
+      }),
+    );
   else if (!crossProblems.length)
     library.scenarios.set(value.id, { value, file: yaml.file, hash: contentHash(value) });
 }

@@ -17,7 +17,9 @@ export function formatPath(path: readonly (string | number)[]): string {
 
 /** One line per problem: `file:line:column path: message`. */
 export function formatProblem(problem: FileProblem): string {
-  const where = problem.line ? `${problem.file}:${problem.line}:${problem.column ?? 1}` : problem.file;
+  const where = problem.line
+    ? `${problem.file}:${problem.line}:${problem.column ?? 1}`
+    : problem.file;
   const path = problem.path.length ? ` ${formatPath(problem.path)}:` : '';
   return `${where}${path} ${problem.message}`;
 }
@@ -28,7 +30,11 @@ export function zodProblems(error: ZodError): Problem[] {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys')
       return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key '${key}'` }));
-    if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator')
+    if (
+      issue.code === 'invalid_union' &&
+      'note' in issue &&
+      issue.note === 'No matching discriminator'
+    )
       return [{ path, message: `${issue.message}` }];
     return [{ path, message: plain(issue.message) }];
   });

@@ -50,7 +50,9 @@ function locate(root: Node | null, path: readonly (string | number)[]): number |
   let offset = (root as Node | null)?.range?.[0];
   for (const part of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(part));
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(part),
+      );
       if (!pair) break;
       offset = (pair.key as Node).range?.[0] ?? offset;
       node = pair.value;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ChannelState, Duration, Id, Text } from './common.js';
 import { parseDuration } from '../duration.js';
+import { ChannelState, Duration, Id, Text } from './common.js';
 
 /** Drill-clock time: milliseconds since the start, or `HH:MM:SS` / `5m` in a hand-written log. */
 export const DrillTime = z

@@ -88,4 +88,5 @@ export type Scenario = z.infer<typeof Scenario>;
 export type Inject = z.infer<typeof Inject>;
 export type Trigger = z.infer<typeof Trigger>;
 export type Alert = z.infer<typeof Alert>;
+export type InjectEffects = z.infer<typeof InjectEffects>;
 export type ExpectedGrade = z.infer<typeof ExpectedGrade>;

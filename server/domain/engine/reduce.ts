@@ -1,0 +1,198 @@
+import { channelMembers, type Drill } from '../drill.js';
+import { parseDuration } from '../duration.js';
+import type { ActionLogEntry, LogEntry } from '../schema/log.js';
+import type { InjectEffects } from '../schema/scenario.js';
+import { nextDue } from './due.js';
+import { type ActionRecord, type DeliveredInject, type DrillState, initialState } from './state.js';
+
+/** What the outside world must do after an entry was folded in. */
+export type Effect =
+  | { type: 'deliver-inject'; inject: DeliveredInject }
+  | { type: 'deliver-action'; seq: number; to: string[] }
+  | { type: 'world-changed' }
+  | { type: 'timer'; at: number }
+  | { type: 'ended'; reason: string };
+
+/** The state before a drill's first entry, from its scenario's starting state. */
+export function startState(drill: Drill): DrillState {
+  const { scenario } = drill;
+  const channels = Object.fromEntries(
+    drill.manual.channels.map((c) => [c.id, scenario.channels[c.id] ?? 'up']),
+  );
+  const services = Object.fromEntries(scenario.services.map((s) => [s.id, s.state]));
+  return initialState(channels, services, scenario.alerts);
+}
+
+/**
+ * Folds one log entry into the drill state and says what must happen next. For speed on long
+ * logs the state is consumed: it is updated in place and returned, so a caller that needs the
+ * old state keeps a copy. No clock, no I/O: the same entries give the same state and effects.
+ */
+export function reduce(
+  drill: Drill,
+  state: DrillState,
+  entry: LogEntry,
+): { state: DrillState; effects: Effect[] } {
+  const effects: Effect[] = [];
+  state.seq = Math.max(state.seq, entry.seq);
+  state.t = Math.max(state.t, entry.t);
+  switch (entry.type) {
+    case 'drill-started':
+      state.status = 'running';
+      state.startSeq = entry.seq;
+      state.participants = entry.participants;
+      break;
+    case 'inject-delivered': {
+      const delivered = deliverInject(drill, state, entry);
+      if (delivered) effects.push({ type: 'deliver-inject', inject: delivered });
+      if (delivered && !delivered.adHoc) effects.push({ type: 'world-changed' });
+      break;
+    }
+    case 'action': {
+      const record = recordAction(drill, state, entry);
+      if (record.delivered)
+        effects.push({ type: 'deliver-action', seq: entry.seq, to: record.recipients });
+      break;
+    }
+    case 'channel-changed':
+      state.channels[entry.channel] = entry.state;
+      state.changes.push({
+        seq: entry.seq,
+        t: entry.t,
+        channel: entry.channel,
+        state: entry.state,
+      });
+      effects.push({ type: 'world-changed' });
+      break;
+    case 'paused':
+      if (state.status === 'running') state.status = 'paused';
+      break;
+    case 'resumed':
+      if (state.status === 'paused') state.status = 'running';
+      break;
+    case 'ended':
+      state.status = 'ended';
+      state.endReason = entry.reason;
+      state.endedAt = entry.t;
+      effects.push({ type: 'ended', reason: entry.reason });
+      break;
+    case 'note':
+    case 'override':
+      break;
+  }
+  const due = nextDue(drill, state);
+  if (due) effects.push({ type: 'timer', at: due.t });
+  return { state, effects };
+}
+
+/** Folds a whole log, in the order given, into a fresh state. */
+export function fold(drill: Drill, entries: readonly LogEntry[]): DrillState {
+  let state = startState(drill);
+  for (const entry of entries) state = reduce(drill, state, entry).state;
+  return state;
+}
+
+function deliverInject(
+  drill: Drill,
+  state: DrillState,
+  entry: LogEntry & { type: 'inject-delivered' },
+) {
+  if (entry.adHoc) {
+    const record: DeliveredInject = {
+      seq: entry.seq,
+      t: entry.t,
+      inject: entry.inject,
+      to: entry.adHoc.to,
+      title: entry.adHoc.title,
+      text: entry.adHoc.text,
+      flags: [],
+      adHoc: true,
+    };
+    state.injects.push(record);
+    return record;
+  }
+  const inject = drill.injects.get(entry.inject);
+  if (!inject || state.deliveredInjects.has(inject.id)) return undefined;
+  state.deliveredInjects.set(inject.id, entry.seq);
+  const record: DeliveredInject = {
+    seq: entry.seq,
+    t: entry.t,
+    inject: inject.id,
+    to: inject.to,
+    title: inject.title,
+    text: inject.text,
+    flags: inject.flags,
+    adHoc: false,
+  };
+  state.injects.push(record);
+  if (inject.effects) applyEffects(state, inject.effects, entry.seq, entry.t);
+  return record;
+}
+
+function applyEffects(state: DrillState, effects: InjectEffects, seq: number, t: number) {
+  Object.assign(state.services, effects.services);
+  for (const [channel, value] of Object.entries(effects.channels ?? {})) {
+    state.channels[channel] = value;
+    state.changes.push({ seq, t, channel, state: value });
+  }
+  const cleared = new Set(effects.clearAlerts ?? []);
+  const raised = effects.raiseAlerts ?? [];
+  const raisedIds = new Set(raised.map((a) => a.id));
+  state.alerts = [
+    ...state.alerts.filter((a) => !cleared.has(a.id) && !raisedIds.has(a.id)),
+    ...raised,
+  ];
+}
+
+function recordAction(drill: Drill, state: DrillState, entry: ActionLogEntry): ActionRecord {
+  if (entry.id) state.actionIds.set(entry.id, entry.seq);
+  const effect = drill.actions.get(entry.action)?.effect ?? 'message';
+  const channelUp = entry.channel === undefined || state.channels[entry.channel] !== 'down';
+  const audience = entry.to ?? (entry.channel ? channelMembers(drill, entry.channel) : []);
+  const record: ActionRecord = {
+    entry,
+    effect,
+    delivered: channelUp,
+    recipients: channelUp ? audience.filter((role) => role !== entry.role) : [],
+  };
+  state.actions.push(record);
+  if (!record.delivered) return record;
+  for (const key of [entry.action, `${entry.action}@${entry.role}`])
+    if (!state.firstAction.has(key)) state.firstAction.set(key, entry.t);
+  switch (effect) {
+    case 'declare':
+      state.declaredAt ??= entry.t;
+      break;
+    case 'close':
+      state.closedAt ??= entry.t;
+      break;
+    case 'set-grade':
+      if (entry.role === drill.manual.grading.authority && entry.fields.grade)
+        state.grade = entry.fields.grade;
+      break;
+    case 'instruct': {
+      const owner = entry.fields.owner ?? entry.to?.[0];
+      if (!owner) break;
+      const deadline = entry.fields.deadline ? parseDuration(entry.fields.deadline) : undefined;
+      state.tasks.set(entry.seq, {
+        seq: entry.seq,
+        t: entry.t,
+        by: entry.role,
+        owner,
+        ownerPerson: entry.fields.person,
+        text: entry.fields.task ?? entry.text ?? '',
+        deadline: deadline === undefined ? undefined : entry.t + deadline,
+      });
+      break;
+    }
+    case 'acknowledge':
+    case 'task-done': {
+      const task = entry.ref === undefined ? undefined : state.tasks.get(entry.ref);
+      if (!task || task.owner !== entry.role) break;
+      if (effect === 'acknowledge') task.acknowledged ??= entry.t;
+      else task.done ??= entry.t;
+      break;
+    }
+  }
+  return record;
+}
