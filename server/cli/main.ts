@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { registerSchema } from './schema-command.js';
+import { registerScore } from './score-command.js';
+import { registerSimulate } from './simulate-command.js';
 import { registerValidate } from './validate-command.js';
 
 /** The `firedrill` command line. Each command lives in its own module. */
@@ -10,5 +12,7 @@ const program = new Command()
 
 registerValidate(program);
 registerSchema(program);
+registerSimulate(program);
+registerScore(program);
 
 await program.parseAsync(process.argv);

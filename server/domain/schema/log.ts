@@ -120,3 +120,10 @@ export type OverrideEntry = z.infer<typeof Override>;
 export type EndedEntry = z.infer<typeof Ended>;
 export type Participant = z.infer<typeof Participant>;
 export type VerdictName = z.infer<typeof Verdict>;
+
+/** A log entry before the log gives it a sequence number and a drill time. */
+export type NewEntry = LogEntryInput extends infer E
+  ? E extends unknown
+    ? Omit<E, 'seq' | 't'>
+    : never
+  : never;

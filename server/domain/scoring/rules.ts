@@ -7,7 +7,7 @@ import type { RuleResult, Violation } from './scorecard.js';
 
 type Found = Omit<Violation, 'n'>;
 
-function selects(select: Selector, record: ActionRecord): boolean {
+export function selects(select: Selector, record: ActionRecord): boolean {
   const { entry } = record;
   if (select.actions && !select.actions.includes(entry.action)) return false;
   if (select.roles && !select.roles.includes(entry.role)) return false;
@@ -24,7 +24,7 @@ const charge = (record: ActionRecord, message: string, evidence = [record.entry.
 });
 
 /** Something that happened and now demands an answer: a task, an inject, an action. */
-interface Demand {
+export interface Demand {
   t: number;
   seq: number;
   /** Roles that learnt of it and must answer (acknowledge, or relay). */
@@ -33,7 +33,15 @@ interface Demand {
   record?: ActionRecord;
 }
 
-function demands(ctx: ScoringContext, trigger: EventTrigger): Demand[] {
+/**
+ * What a trigger demands an answer to. For an action, `answerers` says who must answer: its
+ * recipients (who must acknowledge it) or its actor (who must pass on what they know).
+ */
+export function demands(
+  ctx: ScoringContext,
+  trigger: EventTrigger,
+  answerers: 'recipients' | 'actor' = 'actor',
+): Demand[] {
   if (trigger.on === 'inject')
     return ctx.injects
       .filter((i) => trigger.flag && i.flags.includes(trigger.flag))
@@ -53,8 +61,8 @@ function demands(ctx: ScoringContext, trigger: EventTrigger): Demand[] {
     .filter((record) => selects({ actions: trigger.actions, roles: trigger.roles }, record))
     .map((record) => ({
       ...momentOf(record),
-      roles: [record.entry.role],
-      persons: new Map([[record.entry.role, record.entry.person]]),
+      roles: answerers === 'actor' ? [record.entry.role] : record.recipients,
+      persons: new Map(answerers === 'actor' ? [[record.entry.role, record.entry.person]] : []),
       record,
     }));
 }
@@ -132,7 +140,7 @@ function judgeRule(
           ),
         );
     case 'acknowledge-within':
-      return demands(ctx, rule.trigger).flatMap((demand) =>
+      return demands(ctx, rule.trigger, 'recipients').flatMap((demand) =>
         demand.roles.flatMap((role): Found[] => {
           const { late, broken } = judgeDeadline(
             ctx,

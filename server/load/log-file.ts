@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { LogEntry } from '../domain/schema/log.js';
+import { type FileProblem, zodProblems } from './problems.js';
+
+/** Parses a drill log (JSON Lines, one entry a line): every entry, or every problem by line. */
+export function parseLog(
+  file: string,
+  text: string,
+): { entries: LogEntry[]; problems: FileProblem[] } {
+  const entries: LogEntry[] = [];
+  const problems: FileProblem[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (!line.trim()) return;
+    const at = { file, line: index + 1, column: 1 };
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      problems.push({ ...at, path: [], message: `not JSON: ${(error as Error).message}` });
+      return;
+    }
+    const result = LogEntry.safeParse(value);
+    if (result.success) entries.push(result.data);
+    else problems.push(...zodProblems(result.error).map((p) => ({ ...at, ...p })));
+  });
+  const seen = new Set<number>();
+  for (const entry of entries) {
+    if (seen.has(entry.seq))
+      problems.push({ file, path: ['seq'], message: `sequence number ${entry.seq} appears twice` });
+    seen.add(entry.seq);
+  }
+  if (entries.length && entries[0]?.type !== 'drill-started')
+    problems.push({
+      file,
+      line: 1,
+      path: ['type'],
+      message: "the first entry must be 'drill-started'",
+    });
+  return { entries, problems };
+}
+
+/** Reads a drill log file. */
+export async function readLog(file: string) {
+  return parseLog(file, await readFile(file, 'utf8'));
+}
+
+/** A log as JSON Lines. */
+export function formatLog(entries: readonly LogEntry[]): string {
+  return entries.map((e) => JSON.stringify(e)).join('\n') + (entries.length ? '\n' : '');
+}
