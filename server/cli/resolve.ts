@@ -53,7 +53,7 @@ export async function resolveDrill(
 
 /** Reads a faults file (YAML or JSON: `faults: [...]`). */
 export async function readFaults(file: string): Promise<Fault[]> {
-  const result = FaultsFile.safeParse(parse(await readFile(file, 'utf8')));
+  const result = FaultsFile.safeParse(parse(await readFile(file, 'utf8')), { reportInput: true });
   if (!result.success)
     throw new UsageError(
       zodProblems(result.error)

@@ -13,7 +13,7 @@ export function registerSimulate(program: Command) {
     .description('run a drill with bots in virtual time and score it')
     .argument('<scenario>', 'scenario file, or the id of a bundled scenario')
     .option('--bots <bots>', "'perfect', or a faults file (YAML/JSON: faults: [...])", 'perfect')
-    .option('--seed <n>', 'seed for the bots’ reaction times', '1')
+    .option('--seed <n>', 'seed for the bots’ reaction times (default 1)')
     .option('--log <file>', 'write the drill log (JSON Lines) here')
     .option('--format <format>', 'json, md or text', 'text')
     .action(

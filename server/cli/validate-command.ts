@@ -12,7 +12,7 @@ export function registerValidate(program: Command) {
     .action(async (paths: string[]) => {
       const library = await loadLibrary(paths, { extraManuals: [BUNDLED_MANUALS] });
       for (const problem of library.problems) console.error(formatProblem(problem));
-      const counts = `${library.manuals.size} manual(s), ${library.scenarios.size} scenario(s)`;
+      const counts = `${library.manuals.size - library.borrowed.size} manual(s), ${library.scenarios.size} scenario(s)`;
       if (library.problems.length) {
         console.error(`${library.problems.length} problem(s); ${counts} valid`);
         process.exitCode = 1;

@@ -1,10 +1,7 @@
-import type { Anchor, EventTrigger, Manual, Selector, Step } from './schema/manual.js';
+import { formatPath, type Problem } from './problem.js';
+import type { Action, Anchor, EventTrigger, Manual, Selector, Step } from './schema/manual.js';
 
-/** A problem found in a file: where inside it (a path of keys and indexes) and what is wrong. */
-export interface Problem {
-  path: (string | number)[];
-  message: string;
-}
+export type { Problem };
 
 /** Reports ids listed twice in one list. */
 export function duplicateIds(
@@ -20,7 +17,7 @@ export function duplicateIds(
     else
       problems.push({
         path: [...listPath, index, 'id'],
-        message: `duplicate ${what} id '${item.id}' (first defined at ${listPath.join('.')}[${first}])`,
+        message: `duplicate ${what} id '${item.id}' (first defined at ${formatPath([...listPath, first])})`,
       });
   });
   return problems;
@@ -44,6 +41,11 @@ export class RefChecker {
         this.problems.push({ path: where, message: `unknown ${kind} '${id}' (known: ${choices})` });
       }
     });
+  }
+
+  /** Checks that every key of a mapping names a known id of `kind`; the path ends at the key. */
+  refKeys(kind: string, mapping: Record<string, unknown> | undefined, path: (string | number)[]) {
+    for (const key of Object.keys(mapping ?? {})) this.ref(kind, key, [...path, key]);
   }
 
   add(path: (string | number)[], message: string) {
@@ -124,13 +126,20 @@ export function checkManual(manual: Manual): Problem[] {
         checkAnchor(rule.until, [...at, 'until'], check);
         break;
       case 'required-fields':
+        for (const [f, field] of rule.fields.entries())
+          if (!OWN_PARTS.has(field))
+            needField(manual, rule.select.actions, field, [...at, 'fields', f], check);
         break;
       case 'forbidden-content':
         rule.patterns.forEach((pattern, p) => {
           try {
             new RegExp(pattern, 'iu');
           } catch (error) {
-            check.add([...at, 'patterns', p], `not a valid regular expression: ${String(error)}`);
+            const reason = (error as Error).message.replace(
+              /^Invalid regular expression: \/.*\/\w*: /,
+              '',
+            );
+            check.add([...at, 'patterns', p], `not a valid regular expression: ${reason}`);
           }
         });
         break;
@@ -139,11 +148,15 @@ export function checkManual(manual: Manual): Problem[] {
         check.ref('role', rule.to, [...at, 'to']);
         check.ref('action', rule.via, [...at, 'via']);
         check.ref('role', rule.chargeTo, [...at, 'chargeTo']);
+        if (rule.sameField) {
+          const carriers = [...(rule.via ?? []), ...(rule.trigger.actions ?? [])];
+          needField(manual, carriers, rule.sameField, [...at, 'sameField'], check);
+        }
         break;
     }
   });
   check.ref('role', manual.grading.authority, ['grading', 'authority']);
-  check.ref('role', Object.keys(manual.scoring.pass.roles), ['scoring', 'pass', 'roles']);
+  check.refKeys('role', manual.scoring.pass.roles, ['scoring', 'pass', 'roles']);
   return [...problems, ...check.problems];
 }
 
@@ -171,6 +184,24 @@ function checkAnchor(anchor: Anchor, at: (string | number)[], check: RefChecker)
   check.ref('action', anchor.action, [...at, 'action']);
 }
 
+/** Parts of every action that rules may name besides its fields. */
+const OWN_PARTS = new Set(['text', 'channel', 'to', 'ref']);
+
+/** Reports each of `actions` (known ones) that has no field `field`. */
+function needField(
+  manual: Manual,
+  actions: readonly string[] | undefined,
+  field: string,
+  at: (string | number)[],
+  check: RefChecker,
+) {
+  for (const id of actions ?? []) {
+    const action: Action | undefined = manual.actions.find((a) => a.id === id);
+    if (action && !action.fields.some((f) => f.id === field))
+      check.add(at, `action '${id}' has no field '${field}'`);
+  }
+}
+
 const ACTION_ANCHORS = new Set(['step', 'declaration', 'grade-change', 'task', 'action', 'close']);
 
 function checkStep(manual: Manual, step: Step, at: (string | number)[], check: RefChecker) {
@@ -195,6 +226,8 @@ function checkStep(manual: Manual, step: Step, at: (string | number)[], check: R
 
   const action = manual.actions.find((a) => a.id === step.do.action);
   if (!action) return;
+  for (const [f, field] of (step.do.sameAsAnchor ?? []).entries())
+    needField(manual, [action.id], field, [...at, 'do', 'sameAsAnchor', f], check);
   for (const field of Object.keys(step.do.fields ?? {}))
     if (!action.fields.some((f) => f.id === field))
       check.add([...at, 'do', 'fields', field], `action '${action.id}' has no field '${field}'`);
@@ -231,15 +264,23 @@ function forbidsAlways(manual: Manual, step: Step, channel: string): boolean {
 /** Finds cycles through `after` prerequisites and step anchors. */
 function prerequisiteCycles(steps: readonly Step[]): Problem[] {
   const index = new Map(steps.map((step, i) => [step.id, i]));
-  const edges = (step: Step) => [...step.after, ...(step.anchor.step ? [step.anchor.step] : [])];
+  // A step that names the same step in `after` and `anchor.step` has one edge to it, not two;
+  // a step anchored on itself is reported by checkStep, not here.
+  const edges = (step: Step) =>
+    [...new Set([...step.after, ...(step.anchor.step ? [step.anchor.step] : [])])].filter(
+      (id) => id !== step.id,
+    );
   const state = new Map<string, 'visiting' | 'done'>();
   const problems: Problem[] = [];
   const visit = (id: string, trail: string[]) => {
     if (state.get(id) === 'done') return;
     if (state.get(id) === 'visiting') {
       const cycle = [...trail.slice(trail.indexOf(id)), id];
+      // Placed where the cycle starts, at the key that leads on to the next step in it.
+      const first = steps[index.get(id) ?? 0];
+      const key = first?.after.includes(cycle[1] ?? '') ? ['after'] : ['anchor', 'step'];
       problems.push({
-        path: ['steps', index.get(id) ?? 0, 'after'],
+        path: ['steps', index.get(id) ?? 0, ...key],
         message: `prerequisite cycle: ${cycle.join(' -> ')}`,
       });
       return;

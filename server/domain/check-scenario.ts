@@ -31,7 +31,7 @@ export function checkScenario(scenario: Scenario, manual: Manual): Problem[] {
   check.ref('situation', scenario.situation, ['situation']);
   for (const [i, s] of scenario.services.entries())
     check.ref('data centre', s.dataCentres, ['services', i, 'dataCentres']);
-  check.ref('channel', Object.keys(scenario.channels), ['channels']);
+  check.refKeys('channel', scenario.channels, ['channels']);
   for (const [i, a] of scenario.alerts.entries())
     check.ref('service', a.service, ['alerts', i, 'service']);
   scenario.expectedGrades.forEach((expected, i) => {
@@ -53,8 +53,8 @@ export function checkScenario(scenario: Scenario, manual: Manual): Problem[] {
         check.add([...at, 'when', 'after', 'inject'], 'an inject cannot wait for itself');
     }
     const effects = inject.effects;
-    check.ref('service', Object.keys(effects?.services ?? {}), [...at, 'effects', 'services']);
-    check.ref('channel', Object.keys(effects?.channels ?? {}), [...at, 'effects', 'channels']);
+    check.refKeys('service', effects?.services, [...at, 'effects', 'services']);
+    check.refKeys('channel', effects?.channels, [...at, 'effects', 'channels']);
     for (const [j, a] of (effects?.raiseAlerts ?? []).entries())
       check.ref('service', a.service, [...at, 'effects', 'raiseAlerts', j, 'service']);
     check.ref('alert', effects?.clearAlerts, [...at, 'effects', 'clearAlerts']);

@@ -4,11 +4,11 @@
  */
 const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 } as const;
 const UNIT_PATTERN = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
-const CLOCK_PATTERN = /^(?:(\d+):)?(\d{1,2}):(\d{2})$/;
+const CLOCK_PATTERN = /^(?:(\d+):)?([0-5]?\d):([0-5]\d)$/;
 
 /** The pattern a duration string must match; used by the schemas. */
 export const DURATION_PATTERN =
-  /^(?:(?:\d+h)?(?:\d+m(?!s))?(?:\d+s)?(?:\d+ms)?|(?:\d+:)?\d{1,2}:\d{2})$/;
+  /^(?=.)(?:(?:\d+h)?(?:\d+m(?!s))?(?:\d+s)?(?:\d+ms)?|(?:\d+:)?[0-5]?\d:[0-5]\d)$/;
 
 /** Parses a duration string to milliseconds; returns undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {
@@ -49,6 +49,7 @@ export function formatOffset(offsetMs: number): string {
 
 /** Formats milliseconds as a short human duration: `4m 30s`, `1h 2m`, `45s`. */
 export function formatDuration(durationMs: number): string {
+  if (durationMs < 0) return `-${formatDuration(-durationMs)}`;
   const total = Math.round(durationMs / 1000);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);

@@ -22,6 +22,8 @@ export interface Library {
   manuals: Map<string, Loaded<Manual>>;
   scenarios: Map<string, Loaded<Scenario>>;
   problems: FileProblem[];
+  /** Ids of manuals taken from `extraManuals` rather than from the paths given. */
+  borrowed: Set<string>;
 }
 
 /** sha256 of a value's JSON with keys sorted at every level. */
@@ -59,7 +61,7 @@ export async function listDrillFiles(paths: readonly string[]): Promise<string[]
 
 function parseAs<T>(yaml: YamlFile, schema: ZodType<T>): { value?: T; problems: FileProblem[] } {
   if (yaml.syntaxProblems.length) return { problems: yaml.syntaxProblems };
-  const result = schema.safeParse(yaml.value);
+  const result = schema.safeParse(yaml.value, { reportInput: true });
   if (!result.success) return { problems: zodProblems(result.error).map(yaml.place) };
   return { value: result.data, problems: [] };
 }
@@ -80,7 +82,12 @@ export async function loadLibrary(
 ): Promise<Library> {
   const cwd = options.cwd ?? process.cwd();
   const display = (file: string) => relative(cwd, file) || file;
-  const library: Library = { manuals: new Map(), scenarios: new Map(), problems: [] };
+  const library: Library = {
+    manuals: new Map(),
+    scenarios: new Map(),
+    problems: [],
+    borrowed: new Set(),
+  };
   const files: YamlFile[] = [];
   for (const file of await listDrillFiles(paths)) {
     try {
@@ -111,7 +118,11 @@ export async function loadLibrary(
   if (options.extraManuals?.length) {
     const known = new Set(library.manuals.keys());
     const extra = await loadLibrary(options.extraManuals, { cwd });
-    for (const [id, manual] of extra.manuals) if (!known.has(id)) library.manuals.set(id, manual);
+    for (const [id, manual] of extra.manuals)
+      if (!known.has(id)) {
+        library.manuals.set(id, manual);
+        library.borrowed.add(id);
+      }
   }
   for (const f of scenarioFiles) addScenario(library, f);
   library.problems = sortProblems(library.problems);

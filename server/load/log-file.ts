@@ -19,7 +19,7 @@ export function parseLog(
       problems.push({ ...at, path: [], message: `not JSON: ${(error as Error).message}` });
       return;
     }
-    const result = LogEntry.safeParse(value);
+    const result = LogEntry.safeParse(value, { reportInput: true });
     if (result.success) entries.push(result.data);
     else problems.push(...zodProblems(result.error).map((p) => ({ ...at, ...p })));
   });

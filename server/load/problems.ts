@@ -1,18 +1,13 @@
 import type { ZodError } from 'zod';
-import type { Problem } from '../domain/check-manual.js';
+import { formatPath, type Problem } from '../domain/problem.js';
+
+export { formatPath };
 
 /** A problem placed in a file: the file, the path inside it, and the line and column if known. */
 export interface FileProblem extends Problem {
   file: string;
   line?: number;
   column?: number;
-}
-
-/** `steps[3].do.channel` from `['steps', 3, 'do', 'channel']`. */
-export function formatPath(path: readonly (string | number)[]): string {
-  return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
-    .join('');
 }
 
 /** One line per problem: `file:line:column path: message`. */
@@ -24,24 +19,50 @@ export function formatProblem(problem: FileProblem): string {
   return `${where}${path} ${problem.message}`;
 }
 
-/** Turns zod's issues into problems, one per unknown key and per failed union branch. */
+/** Turns zod's issues into plain problems that name the bad value and what would do. */
 export function zodProblems(error: ZodError): Problem[] {
   return error.issues.flatMap((issue): Problem[] => {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-    if (issue.code === 'unrecognized_keys')
-      return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key '${key}'` }));
-    if (
-      issue.code === 'invalid_union' &&
-      'note' in issue &&
-      issue.note === 'No matching discriminator'
-    )
-      return [{ path, message: `${issue.message}` }];
-    return [{ path, message: plain(issue.message) }];
+    const input = 'input' in issue ? issue.input : undefined;
+    const shown = (value: unknown) =>
+      typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key '${key}'` }));
+      case 'invalid_type':
+        return [
+          input === undefined
+            ? {
+                path,
+                message: `missing required key '${String(path.at(-1) ?? '')}' (${issue.expected})`,
+              }
+            : { path, message: `expected ${issue.expected}, got ${typeof input} ${shown(input)}` },
+        ];
+      case 'invalid_value':
+        return [
+          {
+            path,
+            message: `unknown value ${shown(input)} (expected one of: ${issue.values.join(', ')})`,
+          },
+        ];
+      case 'invalid_union':
+        if ('discriminator' in issue && 'options' in issue) {
+          const value = (input as Record<string, unknown> | undefined)?.[
+            String(issue.discriminator)
+          ];
+          const options = (issue.options as unknown[]).join(', ');
+          return [
+            {
+              path,
+              message: `unknown ${String(issue.discriminator)} ${shown(value)} (expected one of: ${options})`,
+            },
+          ];
+        }
+        return [{ path, message: issue.message.replace(/^Invalid input: /, '') }];
+      default:
+        return [{ path, message: issue.message.replace(/^Invalid input: /, '') }];
+    }
   });
-}
-
-function plain(message: string): string {
-  return message.replace(/^Invalid input: /, '');
 }
 
 /** Orders problems by file, then line, then path, so output is stable. */
