@@ -111,27 +111,28 @@ function judgeStep(
     const deadline = step.within === 'task' ? anchor.task?.deadline : anchor.t + ms(step.within);
     const fits = (record: ActionRecord) =>
       !used.has(record) && matchesOccurrence(step, record, anchor);
-    if (step.repeat === 'once') {
-      const first = candidates.find(fits);
-      const unmet = first && unmetAt(first);
-      if (first && unmet) {
-        done.push({ ...momentOf(first), record: first });
-        return {
-          ...base,
-          deadline,
-          doneAt: first.entry.t,
-          verdict: 'out_of_order',
-          evidence: [first.entry.seq],
-          persons: personOf(first, persons),
-          offPlatform: first.entry.recordedBy ? true : undefined,
-          note: `done before prerequisite '${unmet}'`,
-        };
-      }
-    }
     const action = candidates.find(
       (record) => fits(record) && byMoment(momentOf(record), anchor) > 0,
     );
     if (!action) {
+      // Done only before its anchor, and before a prerequisite: out of order, not missed.
+      const early =
+        step.repeat === 'once'
+          ? candidates.find((record) => fits(record) && unmetAt(record))
+          : undefined;
+      if (early) {
+        done.push({ ...momentOf(early), record: early });
+        return {
+          ...base,
+          deadline,
+          doneAt: early.entry.t,
+          verdict: 'out_of_order',
+          evidence: [anchor.seq, early.entry.seq],
+          persons: personOf(early, persons),
+          offPlatform: early.entry.recordedBy ? true : undefined,
+          note: `done before prerequisite '${unmetAt(early)}'`,
+        };
+      }
       const open = !ctx.ended && (deadline === undefined || ctx.at <= deadline);
       return {
         ...base,

@@ -53,7 +53,8 @@ function stepDuties(s: Situation, role: string): Duty[] {
     if (waiting) return [];
     const anchors = anchorOccurrences(s.ctx, step.anchor, step.role, s.completions);
     return verdict.occurrences.flatMap((occ): Duty[] => {
-      if (occ.verdict !== 'pending') return [];
+      // A missed occurrence is still owed: a late participant does it after the deadline.
+      if (occ.verdict !== 'pending' && occ.verdict !== 'missed') return [];
       const anchor = anchors.find((a) => a.seq === occ.anchor.seq);
       const fields: Record<string, string> = {};
       for (const [k, v] of Object.entries(step.do.fields ?? {})) fields[k] = [v].flat()[0] ?? '';
