@@ -20,9 +20,9 @@ export function registerSimulate(program: Command) {
       guarded(
         async (
           scenarioRef: string,
-          opts: { bots: string; seed: string; log?: string; format: string },
+          opts: { bots: string; seed?: string; log?: string; format: string },
         ) => {
-          const seed = Number(opts.seed);
+          const seed = opts.seed === undefined ? 1 : Number(opts.seed);
           if (!Number.isInteger(seed))
             throw new UsageError(`--seed must be a whole number, not '${opts.seed}'`);
           const output = format(opts.format);

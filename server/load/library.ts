@@ -24,6 +24,8 @@ export interface Library {
   problems: FileProblem[];
   /** Ids of manuals taken from `extraManuals` rather than from the paths given. */
   borrowed: Set<string>;
+  /** Ids of manuals that failed their checks, and their files. */
+  brokenManuals: Map<string, string>;
 }
 
 /** sha256 of a value's JSON with keys sorted at every level. */
@@ -87,6 +89,7 @@ export async function loadLibrary(
     scenarios: new Map(),
     problems: [],
     borrowed: new Set(),
+    brokenManuals: new Map(),
   };
   const files: YamlFile[] = [];
   for (const file of await listDrillFiles(paths)) {
@@ -135,6 +138,7 @@ function addManual(library: Library, yaml: YamlFile) {
   if (!value) return;
   const crossProblems = checkManual(value).map(yaml.place);
   library.problems.push(...crossProblems);
+  if (crossProblems.length) library.brokenManuals.set(value.id, yaml.file);
   const twin = library.manuals.get(value.id);
   if (twin)
     library.problems.push(
@@ -150,12 +154,11 @@ function addScenario(library: Library, yaml: YamlFile) {
   if (!value) return;
   const manual = library.manuals.get(value.manual);
   if (!manual) {
-    library.problems.push(
-      yaml.place({
-        path: ['manual'],
-        message: `unknown manual '${value.manual}' (or it has errors)`,
-      }),
-    );
+    const broken = library.brokenManuals.get(value.manual);
+    const message = broken
+      ? `manual '${value.manual}' has errors (see ${broken}), so this scenario cannot be checked`
+      : `unknown manual '${value.manual}': name its file too, or put it in drills/manuals (known: ${[...library.manuals.keys()].join(', ')})`;
+    library.problems.push(yaml.place({ path: ['manual'], message }));
     return;
   }
   const crossProblems = checkScenario(value, manual.value).map(yaml.place);

@@ -92,7 +92,7 @@ function judgeStep(
   const prerequisites = step.after.filter((id) => verdicts.get(id)?.verdict !== 'not_applicable');
   const unmetAt = (record: ActionRecord) =>
     prerequisites.find(
-      (id) => !(completions.get(id) ?? []).some((c) => byMoment(c, momentOf(record)) < 0),
+      (id) => !(completions.get(id) ?? []).some((c) => byMoment(c, momentOf(record)) <= 0),
     );
   const used = new Set<ActionRecord>();
   const done: Completion[] = [];
