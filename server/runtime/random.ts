@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+
 /** A source of random numbers in [0, 1): injected wherever a choice must be replayable. */
 export type Random = () => number;
 
@@ -20,3 +22,6 @@ export function seededRandom(seed: number): Random {
 export function between(random: Random, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
 }
+
+/** Random numbers from the operating system: for surprise drill moments in production. */
+export const cryptoRandom: Random = () => randomInt(2 ** 47) / 2 ** 47;
