@@ -1,0 +1,48 @@
+import type { LogEntry } from '../domain/schema/log.js';
+import type { CatalogueData } from './catalogue-schema.js';
+
+/**
+ * Storage, behind two narrow interfaces so that a Postgres adapter could replace the files
+ * (see DESIGN.md, scale-out). One implementation of each is enough for one machine.
+ */
+
+/** Append-only drill logs, one per drill. */
+export interface EventLogStore {
+  /**
+   * Appends entries to a drill's log. Resolves only once they are durable (written and
+   * fdatasync'd); appends from all drills that arrive together share one flush (group commit).
+   * Rejects if the write fails: the caller must then not acknowledge the action.
+   */
+  append(drillId: string, entries: readonly LogEntry[]): Promise<void>;
+  /** Reads a drill's log. A torn last line (a crash mid-write) is dropped and reported. */
+  read(drillId: string): Promise<{ entries: LogEntry[]; droppedTornLine: boolean }>;
+  /** Ids of drills that have a log. */
+  list(): Promise<string[]>;
+  /** Flushes what is pending and closes files. */
+  close(): Promise<void>;
+}
+
+/** The catalogue: accounts, people, teams, drills and their schedule, links. */
+export interface CatalogueStore {
+  /** The current data; do not change it in place, use `update`. */
+  read(): Readonly<CatalogueData>;
+  /**
+   * Applies a change and makes it durable before resolving. Changes are applied one at a time,
+   * in call order. If `change` throws, nothing is written and the error is passed on.
+   */
+  update<T>(change: (data: CatalogueData) => T): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Why the store refused to open: the file is not one it can read, and it will not overwrite it. */
+export class CorruptStoreError extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(
+      `${file}: ${reason}. Firedrill will not start over it and will not overwrite it; restore it from a backup or move it aside.`,
+    );
+    this.name = 'CorruptStoreError';
+  }
+}
