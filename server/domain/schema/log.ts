@@ -74,7 +74,13 @@ const ChannelChanged = z.strictObject({
   state: ChannelState,
 });
 
-const Paused = z.strictObject({ ...Base, type: z.literal('paused'), by: z.string().optional() });
+const Paused = z.strictObject({
+  ...Base,
+  type: z.literal('paused'),
+  by: z.string().optional(),
+  /** `real-incident` when someone stopped the drill because of a real incident. */
+  reason: z.string().optional(),
+});
 const Resumed = z.strictObject({ ...Base, type: z.literal('resumed'), by: z.string().optional() });
 
 const Note = z.strictObject({ ...Base, type: z.literal('note'), by: z.string(), text: Text });

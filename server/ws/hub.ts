@@ -1,0 +1,320 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { audienceOf, participantEvent } from '../domain/engine/audience.js';
+import type { Effect } from '../domain/engine/reduce.js';
+import { viewFor } from '../domain/engine/view.js';
+import type { LogEntry } from '../domain/schema/log.js';
+import type { TimerHandle, WallClock } from '../runtime/clock.js';
+import { DrillInputError, type DrillListener, type DrillRunner } from '../runtime/drill-runner.js';
+import { CLOSE, ClientMessage, LIMITS, type ServerMessage } from './protocol.js';
+
+/** Who is on the other end of a socket. */
+export type Identity =
+  | { kind: 'participant'; drillId: string; role: string; person?: string; linkId: string }
+  | { kind: 'staff'; drillId: string; accountId: string; username: string };
+
+export interface HubOptions {
+  wall: WallClock;
+  /** Who a connection is, from its upgrade request; undefined refuses it. */
+  identify(req: IncomingMessage): Promise<Identity | undefined>;
+  /** The live drill, if running. */
+  runner(drillId: string): DrillRunner | undefined;
+  /** Stops a drill for a real incident. */
+  stop(drillId: string, by: string, reason: string | undefined): Promise<void>;
+  /** Origins allowed to open a socket besides the server's own host. */
+  allowedOrigins?: readonly string[];
+  heartbeatMs?: number;
+  /** A client whose unsent data passes this many bytes is cut loose (it resumes by reconnecting). */
+  maxBufferedBytes?: number;
+}
+
+interface Connection {
+  ws: WebSocket;
+  identity: Identity;
+  alive: boolean;
+}
+
+const send = (ws: WebSocket, message: ServerMessage) => ws.send(JSON.stringify(message));
+
+/**
+ * The real-time hub: participants connect with their join link, staff with their session. Each
+ * new log entry is encoded once per audience (participants' form and staff's form) and sent to
+ * every socket allowed to see it. Reconnecting with `lastSeq` replays exactly what was missed.
+ */
+export class Hub implements DrillListener {
+  private readonly wss: WebSocketServer;
+  private readonly drills = new Map<string, Set<Connection>>();
+  private heartbeat?: TimerHandle;
+
+  constructor(private readonly options: HubOptions) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxPayload });
+  }
+
+  /** Takes WebSocket upgrades on `/ws` from an HTTP server. */
+  attach(server: Server): void {
+    server.on('upgrade', (req, socket, head) => void this.upgrade(req, socket, head));
+    this.beat();
+  }
+
+  /** Sockets open for a drill (for the live console's "who is connected"). */
+  connected(drillId: string): { role?: string; person?: string; staff: boolean }[] {
+    return [...(this.drills.get(drillId) ?? [])].map(({ identity }) =>
+      identity.kind === 'participant'
+        ? { role: identity.role, person: identity.person, staff: false }
+        : { staff: true, person: identity.username },
+    );
+  }
+
+  /** Closes every socket of a revoked link at once. */
+  closeLink(drillId: string, linkId: string): void {
+    for (const conn of this.drills.get(drillId) ?? [])
+      if (conn.identity.kind === 'participant' && conn.identity.linkId === linkId)
+        conn.ws.close(CLOSE.revoked, 'link revoked');
+  }
+
+  /** Closes every socket of a drill (archived). */
+  closeDrill(drillId: string, reason = 'drill archived'): void {
+    for (const conn of this.drills.get(drillId) ?? []) conn.ws.close(CLOSE.revoked, reason);
+  }
+
+  close(): void {
+    this.heartbeat?.cancel();
+    for (const conns of this.drills.values()) for (const c of conns) c.ws.terminate();
+    this.wss.close();
+  }
+
+  entries(runner: DrillRunner, entries: readonly LogEntry[], _effects: readonly Effect[]): void {
+    const conns = this.drills.get(runner.drillId);
+    if (!conns?.size) return;
+    for (const entry of entries) {
+      const audience = new Set(audienceOf(runner.drill, runner.state, entry));
+      let forParticipants: string | undefined;
+      const forStaff = JSON.stringify({ type: 'event', event: entry } satisfies ServerMessage);
+      for (const conn of conns) {
+        if (conn.identity.kind === 'staff') this.deliver(conn, forStaff);
+        else if (audience.has(conn.identity.role)) {
+          forParticipants ??= JSON.stringify({
+            type: 'event',
+            event: participantEvent(runner.drill, runner.state, entry),
+          } satisfies ServerMessage);
+          this.deliver(conn, forParticipants);
+        }
+      }
+    }
+  }
+
+  private deliver(conn: Connection, data: string) {
+    if (conn.ws.bufferedAmount > (this.options.maxBufferedBytes ?? 1_000_000)) {
+      conn.ws.close(CLOSE.tooSlow, 'too slow: reconnect with your last sequence number');
+      return;
+    }
+    conn.ws.send(data);
+  }
+
+  private refuse(socket: Duplex, status: number, text: string) {
+    socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroy();
+  }
+
+  private originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (!origin) return true; // not a browser: tokens still decide
+    try {
+      const { host } = new URL(origin);
+      return host === req.headers.host || (this.options.allowedOrigins ?? []).includes(origin);
+    } catch {
+      return false;
+    }
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws') return this.refuse(socket, 404, 'Not Found');
+    if (!this.originAllowed(req)) return this.refuse(socket, 403, 'Forbidden');
+    const identity = await this.options.identify(req).catch(() => undefined);
+    const runner = identity && this.options.runner(identity.drillId);
+    // An unknown token and a drill that has not started look the same from outside.
+    if (!identity || !runner) return this.refuse(socket, 404, 'Not Found');
+    const lastSeq = Number(url.searchParams.get('lastSeq'));
+    this.wss.handleUpgrade(req, socket, head, (ws) =>
+      this.open(
+        ws,
+        identity,
+        runner,
+        Number.isInteger(lastSeq) && url.searchParams.has('lastSeq') ? lastSeq : undefined,
+      ),
+    );
+  }
+
+  private open(
+    ws: WebSocket,
+    identity: Identity,
+    runner: DrillRunner,
+    lastSeq: number | undefined,
+  ) {
+    const conn: Connection = { ws, identity, alive: true };
+    const set = this.drills.get(identity.drillId) ?? new Set();
+    this.drills.set(identity.drillId, set);
+    set.add(conn);
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('close', () => {
+      set.delete(conn);
+      if (!set.size) this.drills.delete(identity.drillId);
+    });
+    ws.on(
+      'message',
+      (data, isBinary) => void this.receive(conn, runner, isBinary ? '' : data.toString()),
+    );
+    this.welcome(conn, runner, lastSeq);
+  }
+
+  private welcome(conn: Connection, runner: DrillRunner, lastSeq: number | undefined) {
+    const { identity } = conn;
+    const { drill, state } = runner;
+    const role = identity.kind === 'participant' ? identity.role : undefined;
+    const info = {
+      id: runner.drillId,
+      scenario: {
+        id: drill.scenario.id,
+        title: drill.scenario.title,
+        dataCentres: drill.scenario.dataCentres,
+      },
+      manual: {
+        id: drill.manual.id,
+        title: drill.manual.title,
+        roles: drill.manual.roles.map(({ id, name }) => ({ id, name })),
+        grades: drill.manual.grades,
+        channels: drill.manual.channels,
+        actions: drill.manual.actions,
+      },
+      exercise: true,
+    };
+    const view =
+      lastSeq !== undefined ? null : role ? viewFor(drill, state, role) : { state: 'staff' };
+    send(conn.ws, {
+      type: 'welcome',
+      seq: state.seq,
+      role,
+      staff: identity.kind === 'staff',
+      drill: info,
+      view,
+    });
+    if (lastSeq === undefined) return;
+    for (const entry of runner.entries) {
+      if (entry.seq <= lastSeq) continue;
+      if (identity.kind === 'staff') send(conn.ws, { type: 'event', event: entry });
+      else if (audienceOf(drill, state, entry).includes(identity.role))
+        send(conn.ws, { type: 'event', event: participantEvent(drill, state, entry) });
+    }
+  }
+
+  private async receive(conn: Connection, runner: DrillRunner, raw: string) {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return send(conn.ws, {
+        type: 'error',
+        code: 'bad-json',
+        message: 'a message must be one JSON object',
+      });
+    }
+    const parsed = ClientMessage.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+      const clientId = (json as { clientId?: unknown } | null)?.clientId;
+      return send(conn.ws, {
+        type: 'error',
+        code: 'bad-message',
+        message: `${where}${issue?.message ?? 'not a message this server understands'}`,
+        clientId: typeof clientId === 'string' ? clientId : undefined,
+      });
+    }
+    const message = parsed.data;
+    const { identity } = conn;
+    const who =
+      identity.kind === 'participant' ? (identity.person ?? identity.role) : identity.username;
+    try {
+      if (message.type === 'ping') return send(conn.ws, { type: 'pong' });
+      if (message.type === 'stop')
+        return await this.options.stop(identity.drillId, who, message.reason);
+      if (identity.kind !== 'participant')
+        return send(conn.ws, {
+          type: 'error',
+          code: 'forbidden',
+          message: 'staff act through the console, not as a role',
+          clientId: message.clientId,
+        });
+      const problem = checkAction(runner, message);
+      if (problem)
+        return send(conn.ws, {
+          type: 'error',
+          code: 'bad-action',
+          message: problem,
+          clientId: message.clientId,
+        });
+      const { entry, duplicate } = await runner.act({
+        id: `${identity.linkId}:${message.clientId}`,
+        role: identity.role,
+        person: identity.person,
+        action: message.action,
+        channel: message.channel,
+        to: message.to,
+        text: message.text,
+        fields: message.fields,
+        ref: message.ref,
+      });
+      send(conn.ws, { type: 'ack', clientId: message.clientId, seq: entry.seq, duplicate });
+    } catch (error) {
+      const code = error instanceof DrillInputError ? error.code : 'failed';
+      const text =
+        error instanceof DrillInputError ? error.message : 'the action was not recorded; try again';
+      send(conn.ws, {
+        type: 'error',
+        code,
+        message: text,
+        clientId: 'clientId' in message ? message.clientId : undefined,
+      });
+    }
+  }
+
+  private beat() {
+    const every = this.options.heartbeatMs ?? 30_000;
+    this.heartbeat = this.options.wall.after(every, () => {
+      for (const conns of this.drills.values())
+        for (const conn of conns) {
+          if (!conn.alive) {
+            conn.ws.close(CLOSE.dead, 'no answer to ping');
+            conn.ws.terminate();
+            continue;
+          }
+          conn.alive = false;
+          conn.ws.ping();
+        }
+      this.beat();
+    });
+  }
+}
+
+/**
+ * What the drill cannot record: unknown action, channel or role. The manual's rules are never
+ * enforced here — the drill exists to see whether people follow them.
+ */
+function checkAction(
+  runner: DrillRunner,
+  message: Extract<ClientMessage, { type: 'action' }>,
+): string | undefined {
+  const { drill } = runner;
+  if (!drill.actions.has(message.action)) return `action: unknown action '${message.action}'`;
+  if (message.channel && !drill.channels.has(message.channel))
+    return `channel: unknown channel '${message.channel}'`;
+  const role = message.to?.find((r) => !drill.roles.has(r));
+  if (role) return `to: unknown role '${role}'`;
+  if (message.ref !== undefined && message.ref > runner.state.seq)
+    return `ref: no entry #${message.ref} yet`;
+  return undefined;
+}
