@@ -57,8 +57,10 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
   const cutoff = at ?? lastT;
   const ended = unique.find((e) => e.type === 'ended' && e.t <= cutoff);
   const horizon = ended ? ended.t : cutoff;
+  // Notes and overrides are often written after the drill (the hot wash): they still count.
+  const annotation = (e: LogEntry) => (e.type === 'note' || e.type === 'override') && e.t <= cutoff;
   const kept = unique
-    .filter((e) => e.t <= horizon && (e.type !== 'ended' || e === ended))
+    .filter((e) => (e.t <= horizon && (e.type !== 'ended' || e === ended)) || annotation(e))
     .sort((a, b) => a.t - b.t || a.seq - b.seq);
   const state = fold(drill, kept);
   const actions = state.actions;
