@@ -114,7 +114,11 @@ export async function loadLibrary(
   const parsed = files.filter((f) => !f.syntaxProblems.length);
   const manualFiles = parsed.filter((f) => kindOf(f) === 'manual');
   const scenarioFiles = parsed.filter((f) => kindOf(f) === 'scenario');
-  for (const f of parsed.filter((f) => !manualFiles.includes(f) && !scenarioFiles.includes(f)))
+  // `kind: demo` is what a fresh server seeds (server/seed.ts checks it); not a drill file.
+  const other = parsed.filter(
+    (f) => !manualFiles.includes(f) && !scenarioFiles.includes(f) && kindOf(f) !== 'demo',
+  );
+  for (const f of other)
     library.problems.push(f.place({ path: ['kind'], message: "must be 'manual' or 'scenario'" }));
 
   for (const f of manualFiles) addManual(library, f);

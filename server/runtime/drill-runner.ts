@@ -270,7 +270,7 @@ export class DrillRunner {
         this.stateValue = result.state;
         effects.push(...result.effects);
       }
-      batch.forEach((p, i) => p.resolve(entries[i] as LogEntry));
+      for (const [i, p] of batch.entries()) p.resolve(entries[i] as LogEntry);
       this.options.listener.entries(this, entries, effects);
       if (this.stateValue.status === 'ended') {
         this.timer?.cancel();

@@ -17,6 +17,8 @@ export interface SimulateOptions {
   drillId?: string;
   /** Safety stop: a scenario that never ends is an error, not a hang. */
   maxEntries?: number;
+  /** The person each role's bot plays (default `bot-<role>`), e.g. people of a seeded team. */
+  persons?: Record<string, { person: string; name?: string }>;
 }
 
 const DEFAULT_START = '2026-01-01T00:00:00.000Z';
@@ -29,6 +31,7 @@ const DEFAULT_START = '2026-01-01T00:00:00.000Z';
 export function simulate(drill: Drill, options: SimulateOptions): LogEntry[] {
   const roles = drill.manual.roles.map((r) => r.id);
   const bots: BotOptions = { seed: options.seed, faults: options.faults ?? [] };
+  const personOf = (role: string) => options.persons?.[role] ?? { person: botPerson(role) };
   const startMs = Date.parse(options.startWall ?? DEFAULT_START);
   const maxEntries = options.maxEntries ?? 20_000;
   const log: LogEntry[] = [];
@@ -55,7 +58,11 @@ export function simulate(drill: Drill, options: SimulateOptions): LogEntry[] {
         hash: options.hashes?.scenario,
       },
       seed: options.seed,
-      participants: roles.map((role) => ({ person: botPerson(role), role, bot: true })),
+      participants: roles.map((role) => ({
+        ...personOf(role),
+        role,
+        bot: options.persons?.[role] ? undefined : true,
+      })),
     },
     0,
   );
@@ -68,7 +75,8 @@ export function simulate(drill: Drill, options: SimulateOptions): LogEntry[] {
     const decisions = roles.map((role) => decide(situation, role, bots));
     const ready = decisions.flatMap((d) => d.actions);
     if (ready.length) {
-      for (const draft of ready) append({ type: 'action', ...draft }, now);
+      for (const draft of ready)
+        append({ type: 'action', ...draft, person: personOf(draft.role).person }, now);
       continue;
     }
     const wake = Math.min(...decisions.map((d) => d.wakeAt ?? Number.POSITIVE_INFINITY));

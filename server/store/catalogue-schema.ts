@@ -40,7 +40,7 @@ export const ApiToken = z.object({
 });
 
 export const Webhook = z.object({
-  kind: z.enum(['json', 'chat']),
+  kind: z.enum(['json', 'chat-webhook']),
   url: z.url(),
 });
 

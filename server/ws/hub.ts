@@ -15,6 +15,10 @@ export type Identity =
   | { kind: 'staff'; drillId: string; accountId: string; username: string };
 
 export interface HubOptions {
+  /**
+   * The clock heartbeats run on. Real time even in tests that drive drill time by hand: a
+   * socket cannot answer a ping while a test jumps an hour in one step.
+   */
   wall: WallClock;
   /** Who a connection is, from its upgrade request; undefined refuses it. */
   identify(req: IncomingMessage): Promise<Identity | undefined>;
@@ -157,6 +161,9 @@ export class Hub implements DrillListener {
     const set = this.drills.get(identity.drillId) ?? new Set();
     this.drills.set(identity.drillId, set);
     set.add(conn);
+    // A protocol error (e.g. a message over maxPayload) closes the socket with its code (1009);
+    // without a listener it would be thrown.
+    ws.on('error', () => undefined);
     ws.on('pong', () => {
       conn.alive = true;
     });

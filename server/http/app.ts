@@ -1,0 +1,137 @@
+import type { IncomingMessage } from 'node:http';
+import cookieParser from 'cookie-parser';
+import { doubleCsrf } from 'csrf-csrf';
+import express, { type Express, type Request } from 'express';
+import rateLimit from 'express-rate-limit';
+import helmet from 'helmet';
+import type { WallClock } from '../runtime/clock.js';
+import type { DrillLibrary } from '../runtime/drill-library.js';
+import type { DrillService } from '../runtime/drill-service.js';
+import type { CatalogueStore, EventLogStore } from '../store/store.js';
+import type { Identity } from '../ws/hub.js';
+import { authenticate, SESSION_COOKIE } from './auth/middleware.js';
+import { tokenHash } from './auth/tokens.js';
+import { errorHandler, notFound } from './errors.js';
+import { drillRoutes } from './routes/drills.js';
+import { liveLink, participantRoutes } from './routes/participants.js';
+import { rosterRoutes } from './routes/roster.js';
+import { sessionRoutes } from './routes/session.js';
+
+const RATE_LIMITED = {
+  error: { code: 'rate-limited', message: 'too many attempts; wait a minute' },
+};
+
+export interface AppConfig {
+  /** Secret for CSRF tokens (random per data directory). */
+  secret: string;
+  baseUrl: string;
+  /** Trust X-Forwarded-* from a proxy in front (then cookies are Secure when it says HTTPS). */
+  trustProxy: boolean;
+  /** Requests per minute per address to sign-in and join; 0 lifts the limit (load tests). */
+  rateLimitPerMinute: number;
+  /** Largest JSON body, in bytes. */
+  bodyLimit?: number;
+}
+
+export interface AppDeps {
+  config: AppConfig;
+  catalogue: CatalogueStore;
+  logs: EventLogStore;
+  library: DrillLibrary;
+  service: DrillService;
+  wall: WallClock;
+  connected(drillId: string): unknown[];
+  log(error: unknown): void;
+}
+
+/** The express app: JSON API under /api, health at /healthz. Pages come in a later slice. */
+export function createApp(deps: AppDeps): Express {
+  const { config, catalogue, wall } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(helmet());
+  app.use(express.json({ limit: config.bodyLimit ?? 64 * 1024 }));
+  app.use(cookieParser());
+  app.use(authenticate(catalogue, wall));
+
+  const secure = (req: Request) => req.secure;
+  const { generateCsrfToken, doubleCsrfProtection } = doubleCsrf({
+    getSecret: () => config.secret,
+    getSessionIdentifier: (req) => (req.cookies as Record<string, string>)[SESSION_COOKIE] ?? '',
+    cookieName: 'fd_csrf',
+    cookieOptions: { sameSite: 'strict', path: '/', secure: false, httpOnly: true },
+    getCsrfTokenFromRequest: (req) => req.headers['x-csrf-token'],
+    // API tokens are not sent by browsers on their own, so they need no CSRF token; nor does
+    // signing in, which has no session yet.
+    skipCsrfProtection: (req) =>
+      Boolean(req.headers.authorization) ||
+      (req.method === 'POST' && `${req.baseUrl}${req.path}` === '/api/session'),
+  });
+  const limit = (max: number) =>
+    max > 0
+      ? rateLimit({
+          windowMs: 60_000,
+          limit: max,
+          standardHeaders: 'draft-8',
+          legacyHeaders: false,
+          handler: (_req, res) => {
+            res.status(429).json(RATE_LIMITED);
+          },
+        })
+      : (_req: Request, _res: unknown, next: () => void) => next();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use('/api/session', limit(config.rateLimitPerMinute));
+  app.use('/api/join', limit(config.rateLimitPerMinute));
+  app.use('/api/standby', limit(config.rateLimitPerMinute));
+  app.use('/api', doubleCsrfProtection);
+  app.use(
+    '/api',
+    sessionRoutes({
+      catalogue,
+      wall,
+      csrfToken: (req, res) => generateCsrfToken(req, res),
+      secureCookies: secure,
+    }),
+  );
+  app.use('/api', drillRoutes(deps));
+  app.use('/api', participantRoutes(deps));
+  app.use('/api', rosterRoutes({ catalogue, wall, baseUrl: config.baseUrl }));
+  app.use((_req, _res, next) => next(notFound('no such page or API route')));
+  app.use(errorHandler(deps.log));
+  return app;
+}
+
+/** Who opens a WebSocket: a participant by join token, or staff by session for `?drill=`. */
+export function identifySocket(catalogue: CatalogueStore, wall: WallClock) {
+  return async (req: IncomingMessage): Promise<Identity | undefined> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const token = url.searchParams.get('token');
+    if (token) {
+      const found = liveLink(catalogue, token);
+      if (!found) return undefined;
+      return {
+        kind: 'participant',
+        drillId: found.drill.id,
+        role: found.link.role,
+        person: found.link.personId,
+        linkId: found.link.id,
+      };
+    }
+    const drillId = url.searchParams.get('drill');
+    const cookie = /(?:^|;\s*)fd_session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    if (!drillId || !cookie) return undefined;
+    const data = catalogue.read();
+    const hash = tokenHash(decodeURIComponent(cookie));
+    const session = data.sessions.find(
+      (s) => s.tokenHash === hash && Date.parse(s.expiresAt) > wall.now(),
+    );
+    const account =
+      session && data.accounts.find((a) => a.id === session.accountId && !a.disabledAt);
+    if (!account || account.role === 'viewer') return undefined;
+    return { kind: 'staff', drillId, accountId: account.id, username: account.username };
+  };
+}

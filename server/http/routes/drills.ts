@@ -1,0 +1,204 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { Verdict } from '../../domain/schema/log.js';
+import { scoreDrill } from '../../domain/scoring/score.js';
+import { formatLog } from '../../load/log-file.js';
+import type { DrillLibrary } from '../../runtime/drill-library.js';
+import type { DrillService } from '../../runtime/drill-service.js';
+import { AllowedHours, type DrillRecord } from '../../store/catalogue-schema.js';
+import type { CatalogueStore, EventLogStore } from '../../store/store.js';
+import { callerOf, requireRole } from '../auth/middleware.js';
+import { notFound } from '../errors.js';
+
+const Id = z.string().min(1).max(100);
+
+export const DrillRequestBody = z.strictObject({
+  title: z.string().min(1).max(200).optional(),
+  scenario: Id,
+  mode: z.enum(['at', 'now', 'surprise']),
+  at: z.iso.datetime({ offset: true }).optional(),
+  window: z
+    .strictObject({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+    .optional(),
+  allowedHours: AllowedHours.optional(),
+  blackoutDates: z.array(z.iso.date()).max(366).optional(),
+  lateStartMinutes: z
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .optional(),
+  timeScale: z.number().min(0.1).max(1000).optional(),
+  teamId: Id.optional(),
+  assignments: z
+    .array(z.strictObject({ role: Id, personId: Id.optional(), bot: z.boolean().optional() }))
+    .min(1)
+    .max(500),
+});
+
+const Inject = z.strictObject({
+  to: z.array(Id).min(1),
+  title: z.string().min(1).max(200),
+  text: z.string().min(1).max(4000),
+});
+
+const OffPlatform = z.strictObject({
+  role: Id,
+  person: Id.optional(),
+  action: Id,
+  channel: Id.optional(),
+  to: z.array(Id).optional(),
+  text: z.string().max(4000).optional(),
+  fields: z.record(Id, z.string().max(1000)).optional(),
+  ref: z.number().int().min(1).optional(),
+  /** Drill time it happened, in ms since the start. */
+  t: z.number().int().min(0),
+  medium: z.string().min(1).max(100),
+});
+
+const Override = z.strictObject({
+  reason: z.string().min(1).max(2000),
+  target: z.union([
+    z.strictObject({ step: Id, occurrence: z.number().int().min(1).optional(), verdict: Verdict }),
+    z.strictObject({ rule: Id, violation: z.number().int().min(1), verdict: z.literal('kept') }),
+  ]),
+});
+
+export interface DrillRouteDeps {
+  catalogue: CatalogueStore;
+  logs: EventLogStore;
+  library: DrillLibrary;
+  service: DrillService;
+  connected(drillId: string): unknown[];
+}
+
+/** A drill as staff see it; the drawn moment of a surprise drill only for facilitators. */
+function staffView(record: DrillRecord, role: string) {
+  if (record.mode === 'surprise' && role !== 'facilitator' && record.status === 'scheduled') {
+    const { dueAt: _secret, ...rest } = record;
+    return rest;
+  }
+  return record;
+}
+
+/** Scheduling, controlling and scoring drills (the facilitator's and evaluator's API). */
+export function drillRoutes(deps: DrillRouteDeps): Router {
+  const router = Router();
+  const staff = requireRole('facilitator', 'evaluator', 'viewer');
+  const evaluators = requireRole('facilitator', 'evaluator');
+  const facilitators = requireRole('facilitator');
+  const find = (id: string) => {
+    const record = deps.catalogue.read().drills.find((d) => d.id === id);
+    if (!record) throw notFound(`no drill '${id}'`);
+    return record;
+  };
+
+  router.get('/drills', staff, (_req, res) => {
+    const role = callerOf(res).account.role;
+    res.json({ drills: deps.catalogue.read().drills.map((d) => staffView(d, role)) });
+  });
+
+  router.post('/drills', facilitators, async (req, res) => {
+    const body = DrillRequestBody.parse(req.body);
+    const created = await deps.service.create(body, callerOf(res).account.username);
+    res.status(201).json(created);
+  });
+
+  router.get('/drills/:id', staff, (req, res) => {
+    const record = find(req.params.id as string);
+    const runner = deps.service.runner(record.id);
+    res.json({
+      drill: staffView(record, callerOf(res).account.role),
+      live: runner
+        ? {
+            seq: runner.state.seq,
+            t: runner.clock.now(),
+            status: runner.state.status,
+            connected: deps.connected(record.id),
+          }
+        : undefined,
+    });
+  });
+
+  router.post('/drills/:id/start', facilitators, async (req, res) => {
+    const runner = await deps.service.start(find(req.params.id as string).id);
+    res.json({ started: true, seq: runner.state.seq });
+  });
+
+  const control = (op: 'pause' | 'resume' | 'end' | 'abort' | 'stop') =>
+    router.post(
+      `/drills/:id/${op}`,
+      op === 'stop' ? evaluators : facilitators,
+      async (req, res) => {
+        const id = find(req.params.id as string).id;
+        const by = callerOf(res).account.username;
+        if (op === 'pause') await deps.service.pause(id, by);
+        else if (op === 'resume') await deps.service.resume(id, by);
+        else if (op === 'end') await deps.service.end(id, 'facilitator', by);
+        else if (op === 'abort') await deps.service.end(id, 'aborted', by);
+        else
+          await deps.service.stop(
+            id,
+            by,
+            z.object({ reason: z.string().max(500).optional() }).parse(req.body ?? {}).reason,
+          );
+        res.json({ drill: find(id) });
+      },
+    );
+  for (const op of ['pause', 'resume', 'end', 'abort', 'stop'] as const) control(op);
+
+  router.post('/drills/:id/inject', facilitators, async (req, res) => {
+    const entry = await deps.service
+      .live(find(req.params.id as string).id)
+      .injectAdHoc(Inject.parse(req.body), callerOf(res).account.username);
+    res.status(201).json({ seq: entry.seq });
+  });
+
+  router.post('/drills/:id/links/:linkId/revoke', facilitators, async (req, res) => {
+    await deps.service.revokeLink(find(req.params.id as string).id, req.params.linkId as string);
+    res.json({ revoked: true });
+  });
+
+  router.get('/drills/:id/scorecard', staff, async (req, res) => {
+    const record = find(req.params.id as string);
+    const resolved = deps.library.resolve(record.scenario.id);
+    if (!resolved) throw notFound(`scenario '${record.scenario.id}' is not in the library`);
+    const { entries } = await deps.logs.read(record.id);
+    if (!entries.length) throw notFound('the drill has no log yet');
+    const card = scoreDrill(resolved.drill, entries, {
+      at: deps.service.runner(record.id)?.clock.now(),
+      hashes: { manual: resolved.manual.hash, scenario: resolved.scenario.hash },
+    });
+    // Per-person scores are for facilitators and evaluators only.
+    const role = callerOf(res).account.role;
+    res.json(role === 'viewer' ? { ...card, persons: [] } : card);
+  });
+
+  router.get('/drills/:id/log', evaluators, async (req, res) => {
+    const { entries } = await deps.logs.read(find(req.params.id as string).id);
+    res.type('application/x-ndjson').send(formatLog(entries));
+  });
+
+  router.post('/drills/:id/notes', evaluators, async (req, res) => {
+    const { text } = z.strictObject({ text: z.string().min(1).max(4000) }).parse(req.body);
+    const entry = await deps.service
+      .live(find(req.params.id as string).id)
+      .record({ type: 'note', by: callerOf(res).account.username, text });
+    res.status(201).json({ seq: entry.seq });
+  });
+
+  router.post('/drills/:id/off-platform', evaluators, async (req, res) => {
+    const body = OffPlatform.parse(req.body);
+    const runner = deps.service.live(find(req.params.id as string).id);
+    const { entry } = await runner.act({ ...body, recordedBy: callerOf(res).account.username });
+    res.status(201).json({ seq: entry.seq, t: entry.t });
+  });
+
+  router.post('/drills/:id/overrides', evaluators, async (req, res) => {
+    const body = Override.parse(req.body);
+    const entry = await deps.service
+      .live(find(req.params.id as string).id)
+      .record({ type: 'override', by: callerOf(res).account.username, ...body });
+    res.status(201).json({ seq: entry.seq });
+  });
+  return router;
+}

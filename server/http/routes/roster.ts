@@ -1,0 +1,90 @@
+import { Router } from 'express';
+import { v4 as uuid } from 'uuid';
+import { z } from 'zod';
+import type { WallClock } from '../../runtime/clock.js';
+import { Webhook } from '../../store/catalogue-schema.js';
+import type { CatalogueStore } from '../../store/store.js';
+import { callerOf, requireRole } from '../auth/middleware.js';
+import { newToken, tokenHash } from '../auth/tokens.js';
+
+const NewPerson = z.strictObject({
+  name: z.string().min(1).max(200),
+  email: z.email().optional(),
+  webhooks: z.array(Webhook).max(5).optional(),
+});
+const NewTeam = z.strictObject({
+  name: z.string().min(1).max(200),
+  timeZone: z.string().min(1).max(60).optional(),
+  members: z.array(z.string().min(1)).max(500).optional(),
+});
+
+/** People, teams and API tokens. A person's standby link is shown once, when it is made. */
+export function rosterRoutes(deps: {
+  catalogue: CatalogueStore;
+  wall: WallClock;
+  baseUrl: string;
+}): Router {
+  const router = Router();
+  const staff = requireRole('facilitator', 'evaluator');
+  const facilitators = requireRole('facilitator');
+
+  router.get('/people', staff, (_req, res) => {
+    res.json({
+      people: deps.catalogue
+        .read()
+        .people.map(({ standbyTokenHash: _hidden, ...person }) => person),
+    });
+  });
+
+  router.post('/people', facilitators, async (req, res) => {
+    const body = NewPerson.parse(req.body);
+    const token = newToken('standby');
+    const person = {
+      id: uuid(),
+      name: body.name,
+      email: body.email,
+      webhooks: body.webhooks ?? [],
+      standbyTokenHash: tokenHash(token),
+    };
+    await deps.catalogue.update((data) => {
+      data.people.push(person);
+    });
+    const { standbyTokenHash: _hidden, ...shown } = person;
+    res.status(201).json({ person: shown, standbyUrl: `${deps.baseUrl}/standby/${token}` });
+  });
+
+  router.get('/teams', staff, (_req, res) => {
+    res.json({ teams: deps.catalogue.read().teams });
+  });
+
+  router.post('/teams', facilitators, async (req, res) => {
+    const body = NewTeam.parse(req.body);
+    const team = {
+      id: uuid(),
+      name: body.name,
+      timeZone: body.timeZone ?? 'Asia/Seoul',
+      members: body.members ?? [],
+    };
+    await deps.catalogue.update((data) => {
+      data.teams.push(team);
+    });
+    res.status(201).json({ team });
+  });
+
+  router.post('/tokens', facilitators, async (req, res) => {
+    const { name } = z.strictObject({ name: z.string().min(1).max(100) }).parse(req.body);
+    const token = newToken('api');
+    const record = {
+      id: uuid(),
+      accountId: callerOf(res).account.id,
+      name,
+      tokenHash: tokenHash(token),
+      createdAt: new Date(deps.wall.now()).toISOString(),
+    };
+    await deps.catalogue.update((data) => {
+      data.apiTokens.push(record);
+    });
+    res.status(201).json({ id: record.id, name, token });
+  });
+  return router;
+}

@@ -1,0 +1,43 @@
+import { readConfig } from './config.js';
+import { startServer } from './server.js';
+import { CorruptStoreError } from './store/store.js';
+
+/** `npm start`: the server with its data in FIREDRILL_DATA (default ./data). */
+try {
+  const config = readConfig(process.env);
+  const server = await startServer({
+    dataDir: config.dataDir,
+    port: config.port,
+    host: config.host,
+    baseUrl: config.baseUrl,
+    trustProxy: config.trustProxy,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  });
+  const base = config.baseUrl ?? `http://localhost:${server.port}`;
+  console.log(`Firedrill is listening on ${base} (data in ${config.dataDir})`);
+  if (server.seeded) {
+    const { username, password, standby, finishedDrill } = server.seeded;
+    console.log('\nA demo was seeded. These are shown once and cannot be shown again:');
+    console.log(`  facilitator sign-in: ${username} / ${password}`);
+    for (const s of standby) console.log(`  standby link for ${s.name}: ${s.url}`);
+    console.log(
+      `  a finished drill to look at: ${base}/api/drills/${finishedDrill.id}/scorecard (score ${finishedDrill.score})`,
+    );
+  }
+  const shutdown = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+} catch (error) {
+  if (
+    error instanceof CorruptStoreError ||
+    (error instanceof Error &&
+      /must be a non-negative number|library has errors/.test(error.message))
+  ) {
+    console.error(`firedrill: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

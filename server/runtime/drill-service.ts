@@ -1,0 +1,435 @@
+import { v4 as uuid } from 'uuid';
+import type { Participant } from '../domain/schema/log.js';
+import { newToken, tokenHash } from '../http/auth/tokens.js';
+import type { CatalogueData, DrillRecord } from '../store/catalogue-schema.js';
+import type { CatalogueStore, EventLogStore } from '../store/store.js';
+import { BotDriver } from './bots/driver.js';
+import type { TimerHandle, WallClock } from './clock.js';
+import type { DrillLibrary } from './drill-library.js';
+import { DrillInputError, type DrillListener, DrillRunner } from './drill-runner.js';
+import type { Random } from './random.js';
+import { drawSurpriseMoment, startDecision } from './schedule-policy.js';
+
+/** Someone to tell that a drill they are on has started. */
+export interface Pager {
+  page(
+    person: CatalogueData['people'][number],
+    message: { drillId: string; title: string; joinUrl: string },
+  ): Promise<void>;
+}
+
+export interface ServiceOptions {
+  catalogue: CatalogueStore;
+  logs: EventLogStore;
+  library: DrillLibrary;
+  wall: WallClock;
+  random: Random;
+  /** Told of every entry of every live drill (the hub), and of each drill's end. */
+  listener: DrillListener;
+  pager?: Pager;
+  /** Base URL of the server, for join links in pages. */
+  baseUrl: string;
+  /** Called when a link is revoked or a drill archived, to close its sockets. */
+  onRevoke?(drillId: string, linkId?: string): void;
+}
+
+/** What a facilitator asks for when scheduling a drill. */
+export interface DrillRequest {
+  title?: string;
+  scenario: string;
+  mode: 'at' | 'now' | 'surprise';
+  at?: string;
+  window?: { from: string; to: string };
+  allowedHours?: DrillRecord['allowedHours'];
+  blackoutDates?: string[];
+  lateStartMinutes?: number;
+  timeScale?: number;
+  teamId?: string;
+  assignments: { role: string; personId?: string; bot?: boolean }[];
+}
+
+/** A join link as handed out once, right after it is made. */
+export interface IssuedLink {
+  id: string;
+  role: string;
+  personId?: string;
+  url: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Schedules, starts, runs and recovers drills: the one place where the catalogue, the drill
+ * logs, the clock and the live runners meet. Every timer it sets is on the wall clock it is
+ * given, so tests drive it by hand.
+ */
+export class DrillService {
+  private readonly runners = new Map<string, DrillRunner>();
+  private readonly bots = new Map<string, BotDriver>();
+  private readonly timers = new Map<string, TimerHandle>();
+  /** Join links minted for standby pages, by drill and person; plain tokens live only in memory. */
+  private readonly standbyLinks = new Map<string, string>();
+
+  constructor(private readonly options: ServiceOptions) {}
+
+  runner(drillId: string): DrillRunner | undefined {
+    return this.runners.get(drillId);
+  }
+
+  record(drillId: string): DrillRecord | undefined {
+    return this.options.catalogue.read().drills.find((d) => d.id === drillId);
+  }
+
+  /** Schedules a drill and makes a join link for each person on it. */
+  async create(
+    request: DrillRequest,
+    by?: string,
+  ): Promise<{ drill: DrillRecord; links: IssuedLink[] }> {
+    const { wall, library } = this.options;
+    const resolved = library.resolve(request.scenario);
+    if (!resolved)
+      throw new DrillInputError(
+        'unknown-scenario',
+        `scenario: unknown scenario '${request.scenario}'`,
+      );
+    const { drill, manual, scenario } = resolved;
+    for (const [i, a] of request.assignments.entries())
+      if (!drill.roles.has(a.role))
+        throw new DrillInputError(
+          'unknown-role',
+          `assignments[${i}].role: unknown role '${a.role}'`,
+        );
+    const people = new Set(this.options.catalogue.read().people.map((p) => p.id));
+    for (const [i, a] of request.assignments.entries())
+      if (a.personId && !people.has(a.personId))
+        throw new DrillInputError(
+          'unknown-person',
+          `assignments[${i}].personId: unknown person '${a.personId}'`,
+        );
+    const now = wall.now();
+    let dueAt: number;
+    if (request.mode === 'now') dueAt = now;
+    else if (request.mode === 'at') {
+      dueAt = Date.parse(request.at ?? '');
+      if (Number.isNaN(dueAt))
+        throw new DrillInputError(
+          'bad-time',
+          "at: a start time (ISO 8601) is needed for mode 'at'",
+        );
+    } else {
+      const from = Date.parse(request.window?.from ?? '');
+      const to = Date.parse(request.window?.to ?? '');
+      if (Number.isNaN(from) || Number.isNaN(to) || to <= from)
+        throw new DrillInputError(
+          'bad-window',
+          'window: a surprise drill needs a window { from, to } with from before to',
+        );
+      const drawn = drawSurpriseMoment({
+        window: { from: Math.max(from, now), to },
+        allowedHours: request.allowedHours,
+        blackoutDates: request.blackoutDates ?? [],
+        random: this.options.random,
+      });
+      if (!drawn.ok) throw new DrillInputError('no-moment', `window: ${drawn.reason}`);
+      dueAt = drawn.at;
+    }
+    const id = uuid();
+    const record: DrillRecord = {
+      id,
+      title: request.title ?? scenario.value.title,
+      manual: { id: manual.value.id, version: manual.value.version, hash: manual.hash },
+      scenario: { id: scenario.value.id, version: scenario.value.version, hash: scenario.hash },
+      teamId: request.teamId,
+      mode: request.mode,
+      dueAt: iso(dueAt),
+      window: request.window,
+      allowedHours: request.allowedHours,
+      blackoutDates: request.blackoutDates ?? [],
+      lateStartMinutes: request.lateStartMinutes ?? 15,
+      timeScale: request.timeScale ?? 1,
+      status: 'scheduled',
+      assignments: request.assignments.map((a) => ({
+        role: a.role,
+        personId: a.personId,
+        bot: a.bot ?? !a.personId,
+      })),
+      createdBy: by,
+      createdAt: iso(now),
+    };
+    const links: IssuedLink[] = [];
+    const joinLinks = record.assignments
+      .filter((a) => !a.bot)
+      .map((a) => {
+        const token = newToken('join');
+        const link = {
+          id: uuid(),
+          tokenHash: tokenHash(token),
+          drillId: id,
+          personId: a.personId,
+          role: a.role,
+          createdAt: iso(now),
+        };
+        links.push({
+          id: link.id,
+          role: a.role,
+          personId: a.personId,
+          url: `${this.options.baseUrl}/join/${token}`,
+        });
+        return link;
+      });
+    await this.options.catalogue.update((data) => {
+      data.drills.push(record);
+      data.joinLinks.push(...joinLinks);
+    });
+    if (request.mode === 'now') await this.start(id);
+    else this.arm(record);
+    return { drill: this.record(id) ?? record, links };
+  }
+
+  /** Takes up every drill after a start: running ones resume, due ones start or are missed. */
+  async recover(): Promise<void> {
+    for (const record of this.options.catalogue.read().drills) {
+      if (record.status === 'running' || record.status === 'paused' || record.status === 'stopped')
+        await this.resumeRunning(record);
+      else if (record.status === 'scheduled') this.arm(record);
+    }
+  }
+
+  private arm(record: DrillRecord) {
+    this.timers.get(record.id)?.cancel();
+    const wait = Math.max(0, Date.parse(record.dueAt ?? '') - this.options.wall.now());
+    this.timers.set(
+      record.id,
+      this.options.wall.after(wait, () => void this.due(record.id)),
+    );
+  }
+
+  /** A scheduled drill fell due: start it, or mark it missed with the reason. */
+  private async due(drillId: string): Promise<void> {
+    this.timers.delete(drillId);
+    const record = this.record(drillId);
+    if (!record || record.status !== 'scheduled') return;
+    const decision = startDecision({
+      dueAt: Date.parse(record.dueAt ?? ''),
+      now: this.options.wall.now(),
+      lateStartMinutes: record.lateStartMinutes,
+      allowedHours: record.allowedHours,
+      blackoutDates: record.blackoutDates,
+    });
+    if (decision.action === 'wait') return this.arm(record);
+    if (decision.action === 'miss') {
+      await this.setStatus(drillId, 'missed', decision.reason);
+      return;
+    }
+    await this.start(drillId);
+  }
+
+  /** Starts a scheduled drill now. */
+  async start(drillId: string): Promise<DrillRunner> {
+    const record = this.record(drillId);
+    if (!record) throw new DrillInputError('unknown-drill', `unknown drill '${drillId}'`);
+    if (record.status !== 'scheduled')
+      throw new DrillInputError('not-scheduled', `the drill is ${record.status}, not scheduled`);
+    this.timers.get(drillId)?.cancel();
+    const resolved = this.options.library.resolve(record.scenario.id);
+    if (!resolved)
+      throw new DrillInputError(
+        'unknown-scenario',
+        `scenario '${record.scenario.id}' is no longer in the library`,
+      );
+    const people = new Map(this.options.catalogue.read().people.map((p) => [p.id, p]));
+    const participants: Participant[] = record.assignments.map((a) => ({
+      person: a.personId ?? `bot-${a.role}`,
+      role: a.role,
+      name: a.personId ? people.get(a.personId)?.name : undefined,
+      bot: a.bot || undefined,
+    }));
+    const runner = await DrillRunner.begin(this.runnerOptions(record, resolved.drill), {
+      participants,
+      hashes: { manual: resolved.manual.hash, scenario: resolved.scenario.hash },
+    });
+    this.runners.set(drillId, runner);
+    this.startBots(record, runner);
+    await this.options.catalogue.update((data) => {
+      const d = data.drills.find((x) => x.id === drillId);
+      if (d) Object.assign(d, { status: 'running', startedAt: iso(this.options.wall.now()) });
+    });
+    void this.page(record);
+    return runner;
+  }
+
+  private runnerOptions(record: DrillRecord, drill: DrillRunner['drill']) {
+    const listener: DrillListener = {
+      entries: (runner, entries, effects) => {
+        this.options.listener.entries(runner, entries, effects);
+        this.bots.get(runner.drillId)?.entries();
+      },
+      ended: (runner) => void this.finished(runner),
+    };
+    return {
+      drillId: record.id,
+      drill,
+      store: this.options.logs,
+      wall: this.options.wall,
+      scale: record.timeScale,
+      listener,
+    };
+  }
+
+  private startBots(record: DrillRecord, runner: DrillRunner) {
+    const roles = record.assignments.filter((a) => a.bot).map((a) => a.role);
+    if (roles.length)
+      this.bots.set(record.id, new BotDriver(runner, roles, { seed: 1, faults: [] }));
+    this.bots.get(record.id)?.entries();
+  }
+
+  private async resumeRunning(record: DrillRecord) {
+    const resolved = this.options.library.resolve(record.scenario.id);
+    if (!resolved)
+      return this.setStatus(
+        record.id,
+        'aborted',
+        `scenario '${record.scenario.id}' is no longer in the library`,
+      );
+    const { entries } = await this.options.logs.read(record.id);
+    const runner = await DrillRunner.recover(this.runnerOptions(record, resolved.drill), entries);
+    if (runner.state.status === 'ended') {
+      runner.dispose();
+      return this.setStatus(record.id, 'ended');
+    }
+    this.runners.set(record.id, runner);
+    this.startBots(record, runner);
+  }
+
+  private async finished(runner: DrillRunner) {
+    this.bots.get(runner.drillId)?.dispose();
+    this.bots.delete(runner.drillId);
+    runner.dispose();
+    this.runners.delete(runner.drillId);
+    const reason = runner.state.endReason === 'aborted' ? 'aborted' : 'ended';
+    await this.options.catalogue.update((data) => {
+      const d = data.drills.find((x) => x.id === runner.drillId);
+      if (d) Object.assign(d, { status: reason, endedAt: iso(this.options.wall.now()) });
+    });
+  }
+
+  /** Freezes a drill for a real incident: tells everyone, and records who and why. */
+  async stop(drillId: string, by: string, reason?: string): Promise<void> {
+    const runner = this.runners.get(drillId);
+    if (!runner) throw new DrillInputError('not-running', 'the drill is not running');
+    if (runner.state.status === 'running') await runner.pause(by, 'real-incident');
+    await this.setStatus(drillId, 'stopped', reason ? `real incident: ${reason}` : 'real incident');
+  }
+
+  async pause(drillId: string, by?: string) {
+    await this.live(drillId).pause(by);
+    await this.setStatus(drillId, 'paused');
+  }
+
+  async resume(drillId: string, by?: string) {
+    await this.live(drillId).resume(by);
+    await this.setStatus(drillId, 'running');
+  }
+
+  async end(drillId: string, reason: 'facilitator' | 'aborted', by?: string) {
+    const record = this.record(drillId);
+    if (record?.status === 'scheduled') {
+      this.timers.get(drillId)?.cancel();
+      return this.setStatus(
+        drillId,
+        'aborted',
+        `cancelled before it started${by ? ` by ${by}` : ''}`,
+      );
+    }
+    await this.live(drillId).end(reason, by);
+  }
+
+  /** Revokes a join link: its sockets close at once and it opens nothing any more. */
+  async revokeLink(drillId: string, linkId: string): Promise<void> {
+    const found = await this.options.catalogue.update((data) => {
+      const link = data.joinLinks.find((l) => l.id === linkId && l.drillId === drillId);
+      if (link && !link.revokedAt) link.revokedAt = iso(this.options.wall.now());
+      return Boolean(link);
+    });
+    if (!found) throw new DrillInputError('unknown-link', `unknown link '${linkId}'`);
+    this.options.onRevoke?.(drillId, linkId);
+  }
+
+  live(drillId: string): DrillRunner {
+    const runner = this.runners.get(drillId);
+    if (!runner) throw new DrillInputError('not-running', 'the drill is not running');
+    return runner;
+  }
+
+  private async setStatus(drillId: string, status: DrillRecord['status'], reason?: string) {
+    await this.options.catalogue.update((data) => {
+      const d = data.drills.find((x) => x.id === drillId);
+      if (d) Object.assign(d, { status, statusReason: reason });
+    });
+  }
+
+  /**
+   * The join link a person's standby page opens for a live drill they are on. Minted once per
+   * drill and person while the server runs (the catalogue keeps only the hash).
+   */
+  async standbyJoinUrl(drillId: string, personId: string): Promise<string> {
+    const key = `${drillId}:${personId}`;
+    let token = this.standbyLinks.get(key);
+    if (!token) {
+      const record = this.record(drillId);
+      const assignment = record?.assignments.find((a) => a.personId === personId);
+      if (!assignment) throw new DrillInputError('not-assigned', 'the person is not on this drill');
+      token = newToken('join');
+      this.standbyLinks.set(key, token);
+      const link = {
+        id: uuid(),
+        tokenHash: tokenHash(token),
+        drillId,
+        personId,
+        role: assignment.role,
+        createdAt: iso(this.options.wall.now()),
+      };
+      await this.options.catalogue.update((data) => {
+        data.joinLinks.push(link);
+      });
+    }
+    return `${this.options.baseUrl}/join/${token}`;
+  }
+
+  private async page(record: DrillRecord) {
+    const { pager } = this.options;
+    if (!pager) return;
+    const people = this.options.catalogue.read().people;
+    for (const a of record.assignments) {
+      const person = people.find((p) => p.id === a.personId);
+      if (!person) continue;
+      // The page carries a fresh link for this drill only; the one made at scheduling still works.
+      const token = newToken('join');
+      const now = iso(this.options.wall.now());
+      await this.options.catalogue.update((data) => {
+        data.joinLinks.push({
+          id: uuid(),
+          tokenHash: tokenHash(token),
+          drillId: record.id,
+          personId: person.id,
+          role: a.role,
+          createdAt: now,
+        });
+      });
+      await pager
+        .page(person, {
+          drillId: record.id,
+          title: record.title,
+          joinUrl: `${this.options.baseUrl}/join/${token}`,
+        })
+        .catch(() => undefined);
+    }
+  }
+
+  /** Stops every timer and runner (shutdown). */
+  close(): void {
+    for (const t of this.timers.values()) t.cancel();
+    for (const b of this.bots.values()) b.dispose();
+    for (const r of this.runners.values()) r.dispose();
+  }
+}

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { PROJECT_ROOT } from './cli/paths.js';
+import { createApp, identifySocket } from './http/app.js';
+import { systemClock, type WallClock } from './runtime/clock.js';
+import { DrillLibrary } from './runtime/drill-library.js';
+import { DrillService, type Pager } from './runtime/drill-service.js';
+import { webhookPager } from './runtime/pager.js';
+import { cryptoRandom, type Random } from './runtime/random.js';
+import { DemoFile, type SeedResult, seedDemo } from './seed.js';
+import { FileCatalogueStore } from './store/catalogue-file.js';
+import { FileEventLogStore } from './store/event-log-file.js';
+import type { CatalogueStore, EventLogStore } from './store/store.js';
+import { Hub } from './ws/hub.js';
+
+export interface StartOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  baseUrl?: string;
+  trustProxy?: boolean;
+  rateLimitPerMinute?: number;
+  /** Injected in tests: a manual clock and a seeded random source drive the whole server. */
+  wall?: WallClock;
+  /** Heartbeats run on real time unless a test drives them separately. */
+  heartbeatClock?: WallClock;
+  random?: Random;
+  pager?: Pager;
+  /** Stores to use instead of files (tests). */
+  stores?: { catalogue: CatalogueStore; logs: EventLogStore };
+  log?: (message: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  http: Server;
+  service: DrillService;
+  hub: Hub;
+  catalogue: CatalogueStore;
+  logs: EventLogStore;
+  seeded?: SeedResult;
+  close(): Promise<void>;
+}
+
+/** The one place where the real clock, stores, library, service, hub and HTTP are wired. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const wall = options.wall ?? systemClock;
+  const log = options.log ?? ((message: string) => console.log(message));
+  await mkdir(options.dataDir, { recursive: true });
+  const catalogue = options.stores?.catalogue ?? (await FileCatalogueStore.open(options.dataDir));
+  const logs = options.stores?.logs ?? new FileEventLogStore(join(options.dataDir, 'drills'));
+  const library = await DrillLibrary.load([join(PROJECT_ROOT, 'drills')]);
+  const secret = await dataSecret(options.dataDir);
+  const http = createServer();
+  await new Promise<void>((resolve) =>
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
+  const port = (http.address() as AddressInfo).port;
+  const baseUrl = options.baseUrl ?? `http://localhost:${port}`;
+
+  let hub: Hub | undefined;
+  const service = new DrillService({
+    catalogue,
+    logs,
+    library,
+    wall,
+    random: options.random ?? cryptoRandom,
+    pager:
+      options.pager ??
+      webhookPager({
+        onError: (person, url, error) =>
+          log(`page to ${person.name} via ${url} failed: ${String(error)}`),
+      }),
+    baseUrl,
+    listener: { entries: (runner, entries, effects) => hub?.entries(runner, entries, effects) },
+    onRevoke: (drillId, linkId) =>
+      linkId ? hub?.closeLink(drillId, linkId) : hub?.closeDrill(drillId),
+  });
+  hub = new Hub({
+    wall: options.heartbeatClock ?? systemClock,
+    identify: identifySocket(catalogue, wall),
+    runner: (id) => service.runner(id),
+    stop: (id, by, reason) => service.stop(id, by, reason),
+  });
+  const app = createApp({
+    config: {
+      secret,
+      baseUrl,
+      trustProxy: options.trustProxy ?? false,
+      rateLimitPerMinute: options.rateLimitPerMinute ?? 20,
+    },
+    catalogue,
+    logs,
+    library,
+    service,
+    wall,
+    connected: (id) => hub?.connected(id) ?? [],
+    log: (error) =>
+      log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  });
+  http.on('request', app);
+  hub.attach(http);
+
+  const demo = DemoFile.parse(
+    parse(await readFile(join(PROJECT_ROOT, 'drills', 'demo.yaml'), 'utf8')),
+  );
+  const seeded = await seedDemo({ demo, catalogue, logs, library, baseUrl, now: wall.now() });
+  await service.recover();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    http,
+    service,
+    hub,
+    catalogue,
+    logs,
+    seeded,
+    async close() {
+      service.close();
+      hub?.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      await logs.close();
+      await catalogue.close();
+    },
+  };
+}
+
+/** A random secret kept in the data directory (for CSRF tokens), made on first start. */
+async function dataSecret(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(32).toString('base64url');
+    await writeFile(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
+  }
+}

@@ -1,0 +1,45 @@
+import type { LogEntry } from '../domain/schema/log.js';
+import { checkDrillId, encodeEntries, parseLogBytes } from './event-log-file.js';
+import type { EventLogStore } from './store.js';
+
+/**
+ * Drill logs in memory, for tests: the file store's rules (safe drill ids, valid entries, a
+ * failed append writes nothing) without files. `failAppends` makes appends fail, to test that
+ * callers do not acknowledge what was not written.
+ */
+export class MemoryEventLogStore implements EventLogStore {
+  private readonly logs = new Map<string, LogEntry[]>();
+  private failure?: Error;
+  private closed = false;
+
+  /** Appends called from now on reject with `error` (none written) until called with nothing. */
+  failAppends(error?: Error): void {
+    this.failure = error;
+  }
+
+  async append(drillId: string, entries: readonly LogEntry[]): Promise<void> {
+    if (this.closed) throw new Error('the event log store is closed');
+    checkDrillId(drillId);
+    const text = encodeEntries(drillId, entries);
+    if (this.failure) throw this.failure;
+    if (!text) return;
+    // Keep what the file store would read back: the entries through JSON and the schema.
+    const { entries: stored } = parseLogBytes(drillId, Buffer.from(text, 'utf8'));
+    const log = this.logs.get(drillId) ?? [];
+    log.push(...stored);
+    this.logs.set(drillId, log);
+  }
+
+  async read(drillId: string): Promise<{ entries: LogEntry[]; droppedTornLine: boolean }> {
+    checkDrillId(drillId);
+    return { entries: structuredClone(this.logs.get(drillId) ?? []), droppedTornLine: false };
+  }
+
+  async list(): Promise<string[]> {
+    return [...this.logs.keys()].sort();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
