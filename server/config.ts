@@ -8,6 +8,10 @@ export interface Config {
   baseUrl?: string;
   trustProxy: boolean;
   rateLimitPerMinute: number;
+  /** FIREDRILL_TEST_CONTROL=1: tests drive the clock over HTTP (never in production). */
+  testControl: boolean;
+  /** FIREDRILL_SEED: seeds the random source in test mode, so surprise moments replay. */
+  seed?: number;
 }
 
 function number(name: string, value: string | undefined, fallback: number): number {
@@ -27,5 +31,10 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     baseUrl: env.FIREDRILL_BASE_URL,
     trustProxy: /^(1|true|yes)$/i.test(env.FIREDRILL_TRUST_PROXY ?? ''),
     rateLimitPerMinute: number('FIREDRILL_RATE_LIMIT', env.FIREDRILL_RATE_LIMIT, 20),
+    testControl: /^(1|true|yes)$/i.test(env.FIREDRILL_TEST_CONTROL ?? ''),
+    seed:
+      env.FIREDRILL_SEED === undefined
+        ? undefined
+        : number('FIREDRILL_SEED', env.FIREDRILL_SEED, 0),
   };
 }

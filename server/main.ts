@@ -1,11 +1,17 @@
 import { readConfig } from './config.js';
+import { ManualClock, systemClock } from './runtime/clock.js';
+import { seededRandom } from './runtime/random.js';
 import { startServer } from './server.js';
 import { CorruptStoreError } from './store/store.js';
 
 /** `npm start`: the server with its data in FIREDRILL_DATA (default ./data). */
 try {
   const config = readConfig(process.env);
+  // Test mode: a manual clock from now, driven over HTTP, and a seeded random source.
+  const testClock = config.testControl ? new ManualClock(systemClock.now()) : undefined;
   const server = await startServer({
+    testClock,
+    random: config.testControl ? seededRandom(config.seed ?? 1) : undefined,
     dataDir: config.dataDir,
     port: config.port,
     host: config.host,
@@ -15,6 +21,8 @@ try {
   });
   const base = config.baseUrl ?? `http://localhost:${server.port}`;
   console.log(`Firedrill is listening on ${base} (data in ${config.dataDir})`);
+  if (testClock)
+    console.log('TEST MODE: the clock moves only through POST /api/test/clock/advance');
   if (server.seeded) {
     const { username, password, standby, finishedDrill } = server.seeded;
     console.log('\nA demo was seeded. These are shown once and cannot be shown again:');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from './cli/paths.js';
 import { createApp, identifySocket } from './http/app.js';
-import { systemClock, type WallClock } from './runtime/clock.js';
+import { type ManualClock, systemClock, type WallClock } from './runtime/clock.js';
 import { DrillLibrary } from './runtime/drill-library.js';
 import { DrillService, type Pager } from './runtime/drill-service.js';
 import { webhookPager } from './runtime/pager.js';
@@ -26,10 +26,14 @@ export interface StartOptions {
   rateLimitPerMinute?: number;
   /** Injected in tests: a manual clock and a seeded random source drive the whole server. */
   wall?: WallClock;
+  /** Bytes a socket may have unsent before it is cut loose (default 1 MB). */
+  maxBufferedBytes?: number;
   /** Heartbeats run on real time unless a test drives them separately. */
   heartbeatClock?: WallClock;
   random?: Random;
   pager?: Pager;
+  /** Test mode: this manual clock is the wall clock and tests advance it over HTTP. */
+  testClock?: ManualClock;
   /** Stores to use instead of files (tests). */
   stores?: { catalogue: CatalogueStore; logs: EventLogStore };
   log?: (message: string) => void;
@@ -49,7 +53,7 @@ export interface RunningServer {
 
 /** The one place where the real clock, stores, library, service, hub and HTTP are wired. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
-  const wall = options.wall ?? systemClock;
+  const wall = options.testClock ?? options.wall ?? systemClock;
   const log = options.log ?? ((message: string) => console.log(message));
   await mkdir(options.dataDir, { recursive: true });
   const catalogue = options.stores?.catalogue ?? (await FileCatalogueStore.open(options.dataDir));
@@ -83,6 +87,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   hub = new Hub({
     wall: options.heartbeatClock ?? systemClock,
+    maxBufferedBytes: options.maxBufferedBytes,
     identify: identifySocket(catalogue, wall),
     runner: (id) => service.runner(id),
     stop: (id, by, reason) => service.stop(id, by, reason),

@@ -4,7 +4,7 @@ import { doubleCsrf } from 'csrf-csrf';
 import express, { type Express, type Request } from 'express';
 import rateLimit from 'express-rate-limit';
 import helmet from 'helmet';
-import type { WallClock } from '../runtime/clock.js';
+import type { ManualClock, WallClock } from '../runtime/clock.js';
 import type { DrillLibrary } from '../runtime/drill-library.js';
 import type { DrillService } from '../runtime/drill-service.js';
 import type { CatalogueStore, EventLogStore } from '../store/store.js';
@@ -16,6 +16,7 @@ import { drillRoutes } from './routes/drills.js';
 import { liveLink, participantRoutes } from './routes/participants.js';
 import { rosterRoutes } from './routes/roster.js';
 import { sessionRoutes } from './routes/session.js';
+import { testControlRoutes } from './routes/test-control.js';
 
 const RATE_LIMITED = {
   error: { code: 'rate-limited', message: 'too many attempts; wait a minute' },
@@ -42,6 +43,8 @@ export interface AppDeps {
   wall: WallClock;
   connected(drillId: string): unknown[];
   log(error: unknown): void;
+  /** Present only in test mode: the manual clock tests drive over HTTP. */
+  testClock?: ManualClock;
 }
 
 /** The express app: JSON API under /api, health at /healthz. Pages come in a later slice. */
@@ -87,6 +90,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/session', limit(config.rateLimitPerMinute));
   app.use('/api/join', limit(config.rateLimitPerMinute));
   app.use('/api/standby', limit(config.rateLimitPerMinute));
+  if (deps.testClock) app.use('/api', testControlRoutes(deps.testClock));
   app.use('/api', doubleCsrfProtection);
   app.use(
     '/api',

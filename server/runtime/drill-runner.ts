@@ -75,6 +75,8 @@ export class DrillRunner {
   private failed?: Error;
   private readonly inFlightIds = new Map<string, Promise<LogEntry>>();
   private disposed = false;
+  private catchingUp = false;
+  private idleWaiters: (() => void)[] = [];
 
   private constructor(
     private readonly options: RunnerOptions,
@@ -279,10 +281,30 @@ export class DrillRunner {
       } else this.arm();
     }
     this.writing = false;
+    this.settle();
+  }
+
+  /** Whether something is queued or being written. */
+  get busy(): boolean {
+    return this.writing || this.catchingUp || this.queue.length > 0;
+  }
+
+  /** Resolves once nothing is queued or being written (tests and shutdown wait for it). */
+  idle(): Promise<void> {
+    if (!this.writing && !this.catchingUp && !this.queue.length) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private settle() {
+    if (this.writing || this.catchingUp || this.queue.length) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   /** Sets the one timer for the next thing the scenario makes due. */
   private arm() {
+    // While catching up, the catch-up sets the timer when it is done: a timer set now would see
+    // an inject already being written as still due, and write it twice.
+    if (this.catchingUp) return;
     this.timer?.cancel();
     const due = nextDue(this.drill, this.stateValue);
     if (!due || this.disposed || !this.clock.running) return;
@@ -291,13 +313,21 @@ export class DrillRunner {
 
   /** Writes everything due by now, in order, each once. */
   private async catchUp(): Promise<void> {
-    if (this.disposed || this.failed) return;
-    for (;;) {
-      const due = nextDue(this.drill, this.stateValue);
-      const now = this.clock.now();
-      if (!due || due.t > now || !this.clock.running) break;
-      await this.write({ ...due.entry, t: now });
+    if (this.disposed || this.failed || this.catchingUp) return;
+    this.catchingUp = true;
+    try {
+      for (;;) {
+        const due = nextDue(this.drill, this.stateValue);
+        const now = this.clock.now();
+        if (!due || due.t > now || !this.clock.running || this.failed) break;
+        await this.write({ ...due.entry, t: now });
+      }
+    } catch {
+      // The write failed: `failed` is set and every later action is refused loudly.
+    } finally {
+      this.catchingUp = false;
     }
     this.arm();
+    this.settle();
   }
 }

@@ -426,6 +426,23 @@ export class DrillService {
     }
   }
 
+  /**
+   * Resolves once every live drill has written what it queued and every bot has acted on what
+   * it knows: tests that drive the clock by hand wait for it between steps.
+   */
+  async settled(): Promise<void> {
+    for (let round = 0; round < 100; round++) {
+      const busy = [...this.runners.values()].map((r) => r.idle());
+      const thinking = [...this.bots.values()].map((b) => b.idle());
+      await Promise.all([...busy, ...thinking]);
+      await new Promise((resolve) => setImmediate(resolve));
+      const still =
+        [...this.runners.values()].some((r) => r.busy) ||
+        [...this.bots.values()].some((b) => b.busy);
+      if (!still) return;
+    }
+  }
+
   /** Stops every timer and runner (shutdown). */
   close(): void {
     for (const t of this.timers.values()) t.cancel();

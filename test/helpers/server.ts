@@ -46,7 +46,7 @@ export async function signIn(url: string, username: string, password: string): P
  * clock and a seeded random source, so tests drive time instead of waiting for it.
  */
 export async function startTestServer(
-  options: { pager?: Pager; dataDir?: string; clock?: ManualClock } = {},
+  options: { pager?: Pager; dataDir?: string; clock?: ManualClock; maxBufferedBytes?: number } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'firedrill-test-')));
   const clock = options.clock ?? new ManualClock(T0);
@@ -57,6 +57,7 @@ export async function startTestServer(
       random: seededRandom(7),
       rateLimitPerMinute: 0,
       pager: options.pager,
+      maxBufferedBytes: options.maxBufferedBytes,
       log: () => {},
     });
   let server = await boot();

@@ -2,15 +2,26 @@ import { Router } from 'express';
 import { v4 as uuid } from 'uuid';
 import { z } from 'zod';
 import type { WallClock } from '../../runtime/clock.js';
-import { Webhook } from '../../store/catalogue-schema.js';
+import { StaffRole, Webhook } from '../../store/catalogue-schema.js';
 import type { CatalogueStore } from '../../store/store.js';
 import { callerOf, requireRole } from '../auth/middleware.js';
+import { generatePassword, hashPassword } from '../auth/passwords.js';
 import { newToken, tokenHash } from '../auth/tokens.js';
+import { HttpError } from '../errors.js';
 
 const NewPerson = z.strictObject({
   name: z.string().min(1).max(200),
   email: z.email().optional(),
   webhooks: z.array(Webhook).max(5).optional(),
+});
+const NewAccount = z.strictObject({
+  username: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9._-]{1,39}$/,
+      'lowercase letters, digits, dot, dash or underscore; 2 to 40',
+    ),
+  role: StaffRole,
 });
 const NewTeam = z.strictObject({
   name: z.string().min(1).max(200),
@@ -18,7 +29,10 @@ const NewTeam = z.strictObject({
   members: z.array(z.string().min(1)).max(500).optional(),
 });
 
-/** People, teams and API tokens. A person's standby link is shown once, when it is made. */
+/**
+ * Staff accounts, people, teams and API tokens. A new account's one-time password and a
+ * person's standby link are shown once, when they are made.
+ */
 export function rosterRoutes(deps: {
   catalogue: CatalogueStore;
   wall: WallClock;
@@ -27,6 +41,41 @@ export function rosterRoutes(deps: {
   const router = Router();
   const staff = requireRole('facilitator', 'evaluator');
   const facilitators = requireRole('facilitator');
+
+  router.get('/accounts', facilitators, (_req, res) => {
+    res.json({
+      accounts: deps.catalogue
+        .read()
+        .accounts.map(({ id, username, role, createdAt, disabledAt }) => ({
+          id,
+          username,
+          role,
+          createdAt,
+          disabledAt,
+        })),
+    });
+  });
+
+  router.post('/accounts', facilitators, async (req, res) => {
+    const body = NewAccount.parse(req.body);
+    if (deps.catalogue.read().accounts.some((a) => a.username === body.username))
+      throw new HttpError(409, 'taken', `username: '${body.username}' is taken`);
+    const password = generatePassword();
+    const account = {
+      id: uuid(),
+      username: body.username,
+      role: body.role,
+      passwordHash: await hashPassword(password),
+      createdAt: new Date(deps.wall.now()).toISOString(),
+    };
+    await deps.catalogue.update((data) => {
+      data.accounts.push(account);
+    });
+    res.status(201).json({
+      account: { id: account.id, username: account.username, role: account.role },
+      password,
+    });
+  });
 
   router.get('/people', staff, (_req, res) => {
     res.json({

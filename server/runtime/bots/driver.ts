@@ -13,6 +13,7 @@ export class BotDriver {
   private thinking = false;
   private again = false;
   private disposed = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly runner: DrillRunner,
@@ -28,6 +29,16 @@ export class BotDriver {
       return;
     }
     void this.think();
+  }
+
+  get busy(): boolean {
+    return this.thinking;
+  }
+
+  /** Resolves once the bots have finished thinking and acting on what they know. */
+  idle(): Promise<void> {
+    if (!this.thinking) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   dispose(): void {
@@ -56,6 +67,7 @@ export class BotDriver {
       } while (this.again);
     } finally {
       this.thinking = false;
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 }
