@@ -20,18 +20,19 @@ try {
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
   const base = config.baseUrl ?? `http://localhost:${server.port}`;
-  console.log(`Firedrill is listening on ${base} (data in ${config.dataDir})`);
-  if (testClock)
-    console.log('TEST MODE: the clock moves only through POST /api/test/clock/advance');
   if (server.seeded) {
     const { username, password, standby, finishedDrill } = server.seeded;
-    console.log('\nA demo was seeded. These are shown once and cannot be shown again:');
+    console.log('A demo was seeded. These are shown once and cannot be shown again:');
     console.log(`  facilitator sign-in: ${username} / ${password}`);
     for (const s of standby) console.log(`  standby link for ${s.name}: ${s.url}`);
     console.log(
       `  a finished drill to look at: ${base}/api/drills/${finishedDrill.id}/scorecard (score ${finishedDrill.score})`,
     );
   }
+  if (testClock)
+    console.log('TEST MODE: the clock moves only through POST /api/test/clock/advance');
+  // Printed last: whoever waits for this line has everything above.
+  console.log(`Firedrill is listening on ${base} (data in ${config.dataDir})`);
   const shutdown = async () => {
     await server.close();
     process.exit(0);

@@ -47,6 +47,7 @@ export interface RunningServer {
   hub: Hub;
   catalogue: CatalogueStore;
   logs: EventLogStore;
+  library: DrillLibrary;
   seeded?: SeedResult;
   close(): Promise<void>;
 }
@@ -107,6 +108,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     connected: (id) => hub?.connected(id) ?? [],
     log: (error) =>
       log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    testClock: options.testClock,
   });
   http.on('request', app);
   hub.attach(http);
@@ -124,6 +126,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     hub,
     catalogue,
     logs,
+    library,
     seeded,
     async close() {
       service.close();

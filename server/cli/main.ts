@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDemo } from './demo-command.js';
 import { registerSchema } from './schema-command.js';
 import { registerScore } from './score-command.js';
 import { registerSimulate } from './simulate-command.js';
@@ -14,5 +15,6 @@ registerValidate(program);
 registerSchema(program);
 registerSimulate(program);
 registerScore(program);
+registerDemo(program);
 
 await program.parseAsync(process.argv);

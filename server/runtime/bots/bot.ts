@@ -59,7 +59,10 @@ export function decide(s: Situation, role: string, options: BotOptions): Decisio
       delay = Math.min(delay, Math.max(0, duty.deadline - duty.since));
     const actAt = duty.since + delay + plan.delay;
     const prefix = `${role}:${duty.key}#`;
-    const attempts = [...s.ctx.state.actionIds.keys()].filter((id) => id.startsWith(prefix)).length;
+    // Over a socket the hub prefixes the client's id with its link's id.
+    const attempts = [...s.ctx.state.actionIds.keys()].filter(
+      (id) => id.startsWith(prefix) || id.includes(`:${prefix}`),
+    ).length;
     if (attempts >= (plan.faulted ? 1 : 3)) continue;
     if (actAt > s.now) {
       wakeAt = Math.min(wakeAt ?? actAt, actAt);
