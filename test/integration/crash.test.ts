@@ -98,7 +98,7 @@ describe('a server killed with SIGKILL during a drill', function () {
       };
       for (let i = 0; i < 4; i++) send();
     };
-    clients.forEach((c, i) => pump(c, roles[i] as string));
+    for (const [i, c] of clients.entries()) pump(c, roles[i] as string);
     await eventually('about 150 acknowledged actions', () => acked.size >= 150, 20_000);
     first.child.kill('SIGKILL');
     await eventually(
