@@ -9,10 +9,12 @@ import type { DrillLibrary } from '../runtime/drill-library.js';
 import type { DrillService } from '../runtime/drill-service.js';
 import type { CatalogueStore, EventLogStore } from '../store/store.js';
 import type { Identity } from '../ws/hub.js';
-import { authenticate, SESSION_COOKIE } from './auth/middleware.js';
+import { authenticate, type Caller, SESSION_COOKIE } from './auth/middleware.js';
 import { tokenHash } from './auth/tokens.js';
 import { errorHandler, notFound } from './errors.js';
+import { mountPages } from './pages/mount.js';
 import { drillRoutes } from './routes/drills.js';
+import { libraryRoutes } from './routes/library.js';
 import { liveLink, participantRoutes } from './routes/participants.js';
 import { rosterRoutes } from './routes/roster.js';
 import { sessionRoutes } from './routes/session.js';
@@ -65,10 +67,12 @@ export function createApp(deps: AppDeps): Express {
     cookieName: 'fd_csrf',
     cookieOptions: { sameSite: 'strict', path: '/', secure: false, httpOnly: true },
     getCsrfTokenFromRequest: (req) => req.headers['x-csrf-token'],
-    // API tokens are not sent by browsers on their own, so they need no CSRF token; nor does
-    // signing in, which has no session yet.
+    // CSRF abuses the authority a browser sends on its own: the session cookie. A request that
+    // is not signed in by one (an API token, which browsers never add by themselves; a join
+    // link; nobody at all, who is then told to sign in) has none to abuse. Signing in has no
+    // session yet either.
     skipCsrfProtection: (req) =>
-      Boolean(req.headers.authorization) ||
+      (req.res?.locals.caller as Caller | undefined)?.via !== 'session' ||
       (req.method === 'POST' && `${req.baseUrl}${req.path}` === '/api/session'),
   });
   const limit = (max: number) =>
@@ -104,6 +108,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', drillRoutes(deps));
   app.use('/api', participantRoutes(deps));
   app.use('/api', rosterRoutes({ catalogue, wall, baseUrl: config.baseUrl }));
+  app.use('/api', libraryRoutes(deps));
+  mountPages(app, deps);
   app.use((_req, _res, next) => next(notFound('no such page or API route')));
   app.use(errorHandler(deps.log));
   return app;

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
+import { issuesText } from '../domain/problem.js';
 import { DrillInputError } from '../runtime/drill-runner.js';
 
 /** An error a client caused: its status, a stable code, and a message that says what and where. */
@@ -26,6 +27,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   'storage-failed': 503,
   'unknown-drill': 404,
   'unknown-link': 404,
+  'not-ended': 409,
 };
 
 /**
@@ -45,9 +47,12 @@ export function errorHandler(log: (error: unknown) => void) {
     } else if (error instanceof ZodError) {
       status = 400;
       code = 'bad-request';
-      message = error.issues
-        .map((i) => `${i.path.join('.') || 'body'}: ${i.message.replace(/^Invalid input: /, '')}`)
-        .join('; ');
+      message = issuesText(error.issues);
+    } else if (error instanceof URIError) {
+      // A path that is not valid percent-encoding (`/api/drills/%ZZ`): the router cannot read it.
+      status = 400;
+      code = 'bad-path';
+      message = 'the path is not valid percent-encoding';
     } else if (isBodyError(error)) {
       status = error.status;
       code = error.type === 'entity.too.large' ? 'too-large' : 'bad-json';

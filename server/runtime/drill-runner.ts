@@ -2,6 +2,7 @@ import type { Drill } from '../domain/drill.js';
 import { nextDue } from '../domain/engine/due.js';
 import { type Effect, reduce, startState } from '../domain/engine/reduce.js';
 import type { DrillState } from '../domain/engine/state.js';
+import { issuesText } from '../domain/problem.js';
 import { LogEntry, type NewEntry, type Participant } from '../domain/schema/log.js';
 import type { EventLogStore } from '../store/store.js';
 import { DrillClock, type TimerHandle, type WallClock } from './clock.js';
@@ -247,17 +248,25 @@ export class DrillRunner {
   private async flush(): Promise<void> {
     this.writing = true;
     while (this.queue.length) {
-      const batch = this.queue.splice(0);
-      let entries: LogEntry[];
+      // An entry the log cannot hold is refused on its own; the rest of the batch goes on.
+      const batch: Pending[] = [];
+      const entries: LogEntry[] = [];
+      const at = new Date(this.options.wall.now()).toISOString();
+      for (const p of this.queue.splice(0)) {
+        const parsed = LogEntry.safeParse({
+          ...p.entry,
+          seq: this.stateValue.seq + batch.length + 1,
+          at,
+        });
+        if (!parsed.success) {
+          p.reject(new DrillInputError('bad-request', issuesText(parsed.error.issues, 'entry')));
+          continue;
+        }
+        batch.push(p);
+        entries.push(parsed.data);
+      }
+      if (!entries.length) continue;
       try {
-        let seq = this.stateValue.seq;
-        entries = batch.map((p) =>
-          LogEntry.parse({
-            ...p.entry,
-            seq: ++seq,
-            at: new Date(this.options.wall.now()).toISOString(),
-          }),
-        );
         await this.options.store.append(this.drillId, entries);
       } catch (error) {
         // Nothing of this batch is acknowledged; the drill takes nothing more until restarted.

@@ -1,9 +1,12 @@
 import { v4 as uuid } from 'uuid';
-import type { Participant } from '../domain/schema/log.js';
+import type { Drill } from '../domain/drill.js';
+import { issuesText } from '../domain/problem.js';
+import { LogEntry, type NewEntry, type Participant } from '../domain/schema/log.js';
 import { newToken, tokenHash } from '../http/auth/tokens.js';
 import type { CatalogueData, DrillRecord } from '../store/catalogue-schema.js';
 import type { CatalogueStore, EventLogStore } from '../store/store.js';
 import { BotDriver } from './bots/driver.js';
+import { actionProblem, overrideProblem } from './check-entry.js';
 import type { TimerHandle, WallClock } from './clock.js';
 import type { DrillLibrary } from './drill-library.js';
 import { DrillInputError, type DrillListener, DrillRunner } from './drill-runner.js';
@@ -67,6 +70,8 @@ export class DrillService {
   private readonly runners = new Map<string, DrillRunner>();
   private readonly bots = new Map<string, BotDriver>();
   private readonly timers = new Map<string, TimerHandle>();
+  /** The tail of each ended drill's queue of evaluator entries (see annotate). */
+  private readonly annotating = new Map<string, Promise<unknown>>();
   /** Join links minted for standby pages, by drill and person; plain tokens live only in memory. */
   private readonly standbyLinks = new Map<string, string>();
 
@@ -208,7 +213,7 @@ export class DrillService {
   private async due(drillId: string): Promise<void> {
     this.timers.delete(drillId);
     const record = this.record(drillId);
-    if (!record || record.status !== 'scheduled') return;
+    if (record?.status !== 'scheduled') return;
     const decision = startDecision({
       dueAt: Date.parse(record.dueAt ?? ''),
       now: this.options.wall.now(),
@@ -344,15 +349,104 @@ export class DrillService {
     await this.live(drillId).end(reason, by);
   }
 
-  /** Revokes a join link: its sockets close at once and it opens nothing any more. */
+  /**
+   * Revokes a join link and takes its person off the drill: every link of that person on the
+   * drill (the one handed out at scheduling, the paged one, the standby page's) is revoked, their
+   * sockets close at once, and their standby page no longer names the drill.
+   */
   async revokeLink(drillId: string, linkId: string): Promise<void> {
-    const found = await this.options.catalogue.update((data) => {
+    const revoked = await this.options.catalogue.update((data) => {
       const link = data.joinLinks.find((l) => l.id === linkId && l.drillId === drillId);
-      if (link && !link.revokedAt) link.revokedAt = iso(this.options.wall.now());
-      return Boolean(link);
+      if (!link) return undefined;
+      const now = iso(this.options.wall.now());
+      const theirs = data.joinLinks.filter(
+        (l) =>
+          l.id === link.id ||
+          (link.personId !== undefined && l.drillId === drillId && l.personId === link.personId),
+      );
+      for (const l of theirs) l.revokedAt ??= now;
+      return theirs.map((l) => l.id);
     });
-    if (!found) throw new DrillInputError('unknown-link', `unknown link '${linkId}'`);
-    this.options.onRevoke?.(drillId, linkId);
+    if (!revoked) throw new DrillInputError('unknown-link', `unknown link '${linkId}'`);
+    for (const id of revoked) this.options.onRevoke?.(drillId, id);
+  }
+
+  /** True when the person was taken off the drill by a revoked link. */
+  isRevoked(drillId: string, personId: string): boolean {
+    return this.options.catalogue
+      .read()
+      .joinLinks.some((l) => l.drillId === drillId && l.personId === personId && l.revokedAt);
+  }
+
+  /**
+   * Records an evaluator's note, override or off-platform action. While the drill runs, through
+   * its runner; after it ended (the hot wash), appended to its log with the next sequence number
+   * at the drill's final time — an off-platform action keeps the time it happened.
+   */
+  async annotate(drillId: string, entry: NewEntry & { t?: number }): Promise<LogEntry> {
+    const runner = this.runners.get(drillId);
+    if (runner) {
+      this.checkAnnotation(runner.drill, runner.state.seq, entry);
+      if (entry.type === 'action') return (await runner.act(entry)).entry;
+      if (entry.type === 'note' || entry.type === 'override') return runner.record(entry);
+    }
+    const record = this.record(drillId);
+    if (!record || !['ended', 'aborted', 'stopped'].includes(record.status))
+      throw new DrillInputError('not-running', 'the drill has not started yet');
+    const resolved = this.options.library.resolve(record.scenario.id);
+    if (!resolved)
+      throw new DrillInputError('unknown-scenario', `scenario '${record.scenario.id}' is gone`);
+    // One annotation at a time per drill, so two never take the same sequence number.
+    const previous = this.annotating.get(drillId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const { entries } = await this.options.logs.read(drillId);
+      const last = entries.at(-1);
+      if (!last) throw new DrillInputError('not-running', 'the drill has no log');
+      this.checkAnnotation(resolved.drill, last.seq, entry);
+      const t =
+        entry.type === 'action' && entry.t !== undefined ? Math.min(entry.t, last.t) : last.t;
+      const parsed = LogEntry.safeParse({
+        ...entry,
+        seq: last.seq + 1,
+        t,
+        at: iso(this.options.wall.now()),
+      });
+      if (!parsed.success)
+        throw new DrillInputError('bad-request', issuesText(parsed.error.issues, 'entry'));
+      await this.options.logs.append(drillId, [parsed.data]);
+      return parsed.data;
+    });
+    const settled = next.catch(() => undefined);
+    this.annotating.set(drillId, settled);
+    void settled.then(() => {
+      if (this.annotating.get(drillId) === settled) this.annotating.delete(drillId);
+    });
+    return next;
+  }
+
+  /** Refuses an evaluator's entry naming what the drill's manual does not have. */
+  private checkAnnotation(drill: Drill, lastSeq: number, entry: NewEntry): void {
+    const problem =
+      entry.type === 'action'
+        ? actionProblem(drill, lastSeq, entry)
+        : entry.type === 'override'
+          ? overrideProblem(drill, entry.target)
+          : undefined;
+    if (problem) throw new DrillInputError('bad-request', problem);
+  }
+
+  /** Archives a finished drill: its sockets close and its links open nothing any more. */
+  async archive(drillId: string): Promise<void> {
+    const record = this.record(drillId);
+    if (!record) throw new DrillInputError('unknown-drill', `unknown drill '${drillId}'`);
+    if (this.runners.has(drillId))
+      throw new DrillInputError('not-ended', 'end the drill before archiving it');
+    this.timers.get(drillId)?.cancel();
+    await this.options.catalogue.update((data) => {
+      const d = data.drills.find((x) => x.id === drillId);
+      if (d) d.archivedAt = iso(this.options.wall.now());
+    });
+    this.options.onRevoke?.(drillId);
   }
 
   live(drillId: string): DrillRunner {
@@ -378,7 +472,8 @@ export class DrillService {
     if (!token) {
       const record = this.record(drillId);
       const assignment = record?.assignments.find((a) => a.personId === personId);
-      if (!assignment) throw new DrillInputError('not-assigned', 'the person is not on this drill');
+      if (!assignment || this.isRevoked(drillId, personId))
+        throw new DrillInputError('not-assigned', 'the person is not on this drill');
       token = newToken('join');
       this.standbyLinks.set(key, token);
       const link = {

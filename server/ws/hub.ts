@@ -5,6 +5,7 @@ import { audienceOf, participantEvent } from '../domain/engine/audience.js';
 import type { Effect } from '../domain/engine/reduce.js';
 import { viewFor } from '../domain/engine/view.js';
 import type { LogEntry } from '../domain/schema/log.js';
+import { actionProblem } from '../runtime/check-entry.js';
 import type { TimerHandle, WallClock } from '../runtime/clock.js';
 import { DrillInputError, type DrillListener, type DrillRunner } from '../runtime/drill-runner.js';
 import { CLOSE, ClientMessage, LIMITS, type ServerMessage } from './protocol.js';
@@ -100,6 +101,7 @@ export class Hub implements DrillListener {
         else if (audience.has(conn.identity.role)) {
           forParticipants ??= JSON.stringify({
             type: 'event',
+            exercise: true,
             event: participantEvent(runner.drill, runner.state, entry),
           } satisfies ServerMessage);
           this.deliver(conn, forParticipants);
@@ -214,7 +216,11 @@ export class Hub implements DrillListener {
       if (entry.seq <= lastSeq) continue;
       if (identity.kind === 'staff') send(conn.ws, { type: 'event', event: entry });
       else if (audienceOf(drill, state, entry).includes(identity.role))
-        send(conn.ws, { type: 'event', event: participantEvent(drill, state, entry) });
+        send(conn.ws, {
+          type: 'event',
+          exercise: true,
+          event: participantEvent(drill, state, entry),
+        });
     }
   }
 
@@ -256,7 +262,9 @@ export class Hub implements DrillListener {
           message: 'staff act through the console, not as a role',
           clientId: message.clientId,
         });
-      const problem = checkAction(runner, message);
+      // What the log cannot hold is refused; the manual's rules are never enforced here — the
+      // drill exists to see whether people follow them.
+      const problem = actionProblem(runner.drill, runner.state.seq, message);
       if (problem)
         return send(conn.ws, {
           type: 'error',
@@ -305,23 +313,4 @@ export class Hub implements DrillListener {
       this.beat();
     });
   }
-}
-
-/**
- * What the drill cannot record: unknown action, channel or role. The manual's rules are never
- * enforced here — the drill exists to see whether people follow them.
- */
-function checkAction(
-  runner: DrillRunner,
-  message: Extract<ClientMessage, { type: 'action' }>,
-): string | undefined {
-  const { drill } = runner;
-  if (!drill.actions.has(message.action)) return `action: unknown action '${message.action}'`;
-  if (message.channel && !drill.channels.has(message.channel))
-    return `channel: unknown channel '${message.channel}'`;
-  const role = message.to?.find((r) => !drill.roles.has(r));
-  if (role) return `to: unknown role '${role}'`;
-  if (message.ref !== undefined && message.ref > runner.state.seq)
-    return `ref: no entry #${message.ref} yet`;
-  return undefined;
 }

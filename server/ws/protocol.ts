@@ -49,7 +49,8 @@ export type ServerMessage =
       drill: Record<string, unknown>;
       view: unknown;
     }
-  | { type: 'event'; event: Record<string, unknown> }
+  /** `exercise: true` on every event a participant receives: this is a drill, not an incident. */
+  | { type: 'event'; event: Record<string, unknown>; exercise?: true }
   | { type: 'ack'; clientId: string; seq: number; duplicate: boolean }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string; clientId?: string };

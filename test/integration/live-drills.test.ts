@@ -256,6 +256,59 @@ describe('live drills over HTTP and WebSocket', () => {
   });
 });
 
+describe('after a drill ends', () => {
+  it('takes the evaluator’s off-platform actions, notes and overrides into the log and the scorecard, then archives it', async () => {
+    const t = await startTestServer();
+    try {
+      const drill = await startDrill(t);
+      const operator = await join(t, drill.links.operator.token);
+      t.clock.advance(2 * MIN);
+      await t.facilitator.post(`/api/drills/${drill.id}/end`).expect(200);
+      await eventuallyAsync(
+        'the end',
+        async () =>
+          (await t.facilitator.get(`/api/drills/${drill.id}`)).body.drill.status === 'ended',
+      );
+      // Said on the bridge at 00:02:30, typed in afterwards.
+      const offPlatform = await t.facilitator
+        .post(`/api/drills/${drill.id}/off-platform`, {
+          role: 'operator',
+          action: 'report-failure',
+          channel: 'secondary-messenger',
+          t: 150_000,
+          medium: 'bridge call',
+          text: 'Pangyo is dark',
+        })
+        .expect(201);
+      expect(offPlatform.body.t).to.equal(120_000); // the drill ended at 00:02:00: nothing counts after it
+      await t.facilitator
+        .post(`/api/drills/${drill.id}/notes`, {
+          text: 'The operator reported on the bridge first.',
+        })
+        .expect(201);
+      await t.facilitator
+        .post(`/api/drills/${drill.id}/overrides`, {
+          reason: 'reported on the bridge; the chat was slow',
+          target: { step: 'report-failure', verdict: 'on_time' },
+        })
+        .expect(201);
+      const card = (await t.facilitator.get(`/api/drills/${drill.id}/scorecard`).expect(200)).body;
+      expect(card.evaluator.offPlatform).to.have.lengthOf(1);
+      expect(card.evaluator.notes[0].text).to.equal('The operator reported on the bridge first.');
+      const step = card.steps.find((s: { step: string }) => s.step === 'report-failure');
+      expect(step.occurrences[0].overridden.reason).to.equal(
+        'reported on the bridge; the chat was slow',
+      );
+
+      await t.facilitator.post(`/api/drills/${drill.id}/archive`).expect(200);
+      await t.facilitator.get(`/api/join/${drill.links.operator.token}`).expect(404);
+      await eventually('the socket to close', () => operator.closed);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
 describe('a fresh data directory', () => {
   it('seeds the demo: a facilitator, the team, and a finished drill with a scorecard', async () => {
     const t = await startTestServer();

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { Id as ManualId } from '../../domain/schema/common.js';
 import { Verdict } from '../../domain/schema/log.js';
+import { withoutPersons } from '../../domain/scoring/redact.js';
 import { scoreDrill } from '../../domain/scoring/score.js';
 import { formatLog } from '../../load/log-file.js';
 import type { DrillLibrary } from '../../runtime/drill-library.js';
@@ -11,6 +13,10 @@ import { callerOf, requireRole } from '../auth/middleware.js';
 import { notFound } from '../errors.js';
 
 const Id = z.string().min(1).max(100);
+/** What a manual names (a role, action, channel, step, rule): as the log stores it. */
+const Name = ManualId.max(100);
+/** The routes that act on a drill take no body; anything sent is a mistake, refused. */
+const NoBody = z.strictObject({});
 
 export const DrillRequestBody = z.strictObject({
   title: z.string().min(1).max(200).optional(),
@@ -36,17 +42,17 @@ export const DrillRequestBody = z.strictObject({
 });
 
 const Inject = z.strictObject({
-  to: z.array(Id).min(1),
+  to: z.array(Name).min(1),
   title: z.string().min(1).max(200),
   text: z.string().min(1).max(4000),
 });
 
 const OffPlatform = z.strictObject({
-  role: Id,
+  role: Name,
   person: Id.optional(),
-  action: Id,
-  channel: Id.optional(),
-  to: z.array(Id).optional(),
+  action: Name,
+  channel: Name.optional(),
+  to: z.array(Name).max(20).optional(),
   text: z.string().max(4000).optional(),
   fields: z.record(Id, z.string().max(1000)).optional(),
   ref: z.number().int().min(1).optional(),
@@ -58,10 +64,16 @@ const OffPlatform = z.strictObject({
 const Override = z.strictObject({
   reason: z.string().min(1).max(2000),
   target: z.union([
-    z.strictObject({ step: Id, occurrence: z.number().int().min(1).optional(), verdict: Verdict }),
-    z.strictObject({ rule: Id, violation: z.number().int().min(1), verdict: z.literal('kept') }),
+    z.strictObject({
+      step: Name,
+      occurrence: z.number().int().min(1).optional(),
+      verdict: Verdict,
+    }),
+    z.strictObject({ rule: Name, violation: z.number().int().min(1), verdict: z.literal('kept') }),
   ]),
 });
+
+const Stop = z.strictObject({ reason: z.string().max(500).optional() });
 
 export interface DrillRouteDeps {
   catalogue: CatalogueStore;
@@ -106,20 +118,24 @@ export function drillRoutes(deps: DrillRouteDeps): Router {
   router.get('/drills/:id', staff, (req, res) => {
     const record = find(req.params.id as string);
     const runner = deps.service.runner(record.id);
+    const role = callerOf(res).account.role;
+    // A viewer reads reports; watching a drill live is for facilitators and evaluators.
     res.json({
-      drill: staffView(record, callerOf(res).account.role),
-      live: runner
-        ? {
-            seq: runner.state.seq,
-            t: runner.clock.now(),
-            status: runner.state.status,
-            connected: deps.connected(record.id),
-          }
-        : undefined,
+      drill: staffView(record, role),
+      live:
+        runner && role !== 'viewer'
+          ? {
+              seq: runner.state.seq,
+              t: runner.clock.now(),
+              status: runner.state.status,
+              connected: deps.connected(record.id),
+            }
+          : undefined,
     });
   });
 
   router.post('/drills/:id/start', facilitators, async (req, res) => {
+    NoBody.parse(req.body ?? {});
     const runner = await deps.service.start(find(req.params.id as string).id);
     res.json({ started: true, seq: runner.state.seq });
   });
@@ -131,16 +147,12 @@ export function drillRoutes(deps: DrillRouteDeps): Router {
       async (req, res) => {
         const id = find(req.params.id as string).id;
         const by = callerOf(res).account.username;
+        const body = (op === 'stop' ? Stop : NoBody).parse(req.body ?? {});
         if (op === 'pause') await deps.service.pause(id, by);
         else if (op === 'resume') await deps.service.resume(id, by);
         else if (op === 'end') await deps.service.end(id, 'facilitator', by);
         else if (op === 'abort') await deps.service.end(id, 'aborted', by);
-        else
-          await deps.service.stop(
-            id,
-            by,
-            z.object({ reason: z.string().max(500).optional() }).parse(req.body ?? {}).reason,
-          );
+        else await deps.service.stop(id, by, 'reason' in body ? body.reason : undefined);
         res.json({ drill: find(id) });
       },
     );
@@ -153,7 +165,14 @@ export function drillRoutes(deps: DrillRouteDeps): Router {
     res.status(201).json({ seq: entry.seq });
   });
 
+  router.post('/drills/:id/archive', facilitators, async (req, res) => {
+    NoBody.parse(req.body ?? {});
+    await deps.service.archive(find(req.params.id as string).id);
+    res.json({ drill: find(req.params.id as string) });
+  });
+
   router.post('/drills/:id/links/:linkId/revoke', facilitators, async (req, res) => {
+    NoBody.parse(req.body ?? {});
     await deps.service.revokeLink(find(req.params.id as string).id, req.params.linkId as string);
     res.json({ revoked: true });
   });
@@ -170,7 +189,7 @@ export function drillRoutes(deps: DrillRouteDeps): Router {
     });
     // Per-person scores are for facilitators and evaluators only.
     const role = callerOf(res).account.role;
-    res.json(role === 'viewer' ? { ...card, persons: [] } : card);
+    res.json(role === 'viewer' ? withoutPersons(card) : card);
   });
 
   router.get('/drills/:id/log', evaluators, async (req, res) => {
@@ -180,24 +199,32 @@ export function drillRoutes(deps: DrillRouteDeps): Router {
 
   router.post('/drills/:id/notes', evaluators, async (req, res) => {
     const { text } = z.strictObject({ text: z.string().min(1).max(4000) }).parse(req.body);
-    const entry = await deps.service
-      .live(find(req.params.id as string).id)
-      .record({ type: 'note', by: callerOf(res).account.username, text });
+    const entry = await deps.service.annotate(find(req.params.id as string).id, {
+      type: 'note',
+      by: callerOf(res).account.username,
+      text,
+    });
     res.status(201).json({ seq: entry.seq });
   });
 
   router.post('/drills/:id/off-platform', evaluators, async (req, res) => {
     const body = OffPlatform.parse(req.body);
-    const runner = deps.service.live(find(req.params.id as string).id);
-    const { entry } = await runner.act({ ...body, recordedBy: callerOf(res).account.username });
+    const entry = await deps.service.annotate(find(req.params.id as string).id, {
+      type: 'action',
+      ...body,
+      fields: body.fields ?? {},
+      recordedBy: callerOf(res).account.username,
+    });
     res.status(201).json({ seq: entry.seq, t: entry.t });
   });
 
   router.post('/drills/:id/overrides', evaluators, async (req, res) => {
     const body = Override.parse(req.body);
-    const entry = await deps.service
-      .live(find(req.params.id as string).id)
-      .record({ type: 'override', by: callerOf(res).account.username, ...body });
+    const entry = await deps.service.annotate(find(req.params.id as string).id, {
+      type: 'override',
+      by: callerOf(res).account.username,
+      ...body,
+    });
     res.status(201).json({ seq: entry.seq });
   });
   return router;

@@ -46,10 +46,14 @@ export function participantRoutes(deps: ParticipantDeps): Router {
     const hash = tokenHash(req.params.token);
     const person = data.people.find((p) => p.standbyTokenHash === hash);
     if (!person) throw notFound('this standby link is not known');
-    // Only drills already running are named; scheduled ones are never mentioned.
+    // Only drills already running are named; scheduled ones are never mentioned, nor drills
+    // the person was taken off by a revoked link.
     const drills = data.drills.filter(
       (d) =>
-        LIVE.has(d.status) && !d.archivedAt && d.assignments.some((a) => a.personId === person.id),
+        LIVE.has(d.status) &&
+        !d.archivedAt &&
+        d.assignments.some((a) => a.personId === person.id) &&
+        !deps.service.isRevoked(d.id, person.id),
     );
     const live = await Promise.all(
       drills.map(async (d) => ({
