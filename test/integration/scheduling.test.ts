@@ -68,6 +68,9 @@ describe('scheduling', () => {
 
   it('keeps a surprise drill secret until it starts: its links answer exactly like unknown ones', async () => {
     const [person] = await people(t);
+    const standbyUrl = t.server.seeded?.standby.find((s) => s.name === person?.name)?.url ?? '';
+    const standbyPath = new URL(standbyUrl).pathname.replace(/^\/standby\//, '/api/standby/');
+    const standbyBefore = await t.facilitator.get(standbyPath).expect(200);
     const window = {
       from: new Date(T0 + HOUR).toISOString(),
       to: new Date(T0 + 5 * HOUR).toISOString(),
@@ -118,7 +121,10 @@ describe('scheduling', () => {
       window.to,
       'starts in',
     ];
-    const texts = [before.text, JSON.stringify(before.headers)];
+    // The person's standby page answers exactly as it did before anything was scheduled.
+    const standby = await t.facilitator.get(standbyPath).expect(200);
+    expect(standby.body).to.deep.equal(standbyBefore.body);
+    const texts = [before.text, JSON.stringify(before.headers), standby.text];
     for (const text of texts) for (const form of forms) expect(text, form).to.not.include(form);
 
     t.clock.advance(dueAt - T0); // the drawn moment comes
