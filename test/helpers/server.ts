@@ -46,7 +46,14 @@ export async function signIn(url: string, username: string, password: string): P
  * clock and a seeded random source, so tests drive time instead of waiting for it.
  */
 export async function startTestServer(
-  options: { pager?: Pager; dataDir?: string; clock?: ManualClock; maxBufferedBytes?: number } = {},
+  options: {
+    pager?: Pager;
+    dataDir?: string;
+    clock?: ManualClock;
+    maxBufferedBytes?: number;
+    /** Drives the sockets' heartbeats (default: real time, so jumping the clock kills nothing). */
+    heartbeatClock?: ManualClock;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'firedrill-test-')));
   const clock = options.clock ?? new ManualClock(T0);
@@ -58,6 +65,7 @@ export async function startTestServer(
       rateLimitPerMinute: 0,
       pager: options.pager,
       maxBufferedBytes: options.maxBufferedBytes,
+      heartbeatClock: options.heartbeatClock,
       log: () => {},
     });
   let server = await boot();

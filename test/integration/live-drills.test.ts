@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { ManualClock } from '../../server/runtime/clock.js';
 import {
   TestClient as Client,
   eventually,
@@ -253,6 +254,42 @@ describe('live drills over HTTP and WebSocket', () => {
     t.clock.advance(30 * MIN);
     const runner = t.server.service.runner(drill.id);
     expect(runner?.state.injects).to.have.lengthOf(0);
+  });
+});
+
+describe('heartbeats', () => {
+  it('drop a socket that stops answering pings, and keep one that answers', async () => {
+    const beat = new ManualClock(T0);
+    const t = await startTestServer({ heartbeatClock: beat });
+    try {
+      const drill = await startDrill(t);
+      const alive = await join(t, drill.links.operator.token);
+      const dead = await join(t, drill.links.communicator.token);
+      const roles = () =>
+        t.server.hub
+          .connected(drill.id)
+          .map((c) => c.role)
+          .sort();
+      expect(roles()).to.deep.equal(['communicator', 'operator']);
+      // The dead one's machine froze: it reads nothing, so it never sees a ping to answer.
+      (dead.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      let pings = 0;
+      alive.ws.on('ping', () => pings++);
+      for (let round = 1; round <= 2; round++) {
+        beat.advance(30_000);
+        await eventually(`ping ${round}`, () => pings >= round);
+        // The pong went out before this message, so the server has it when it answers.
+        const from = alive.messages.length;
+        alive.send({ type: 'ping' });
+        await alive.waitFor('the pong', (m) => m.type === 'pong', from);
+      }
+      await eventually('the dead socket to be dropped', () => roles().length === 1);
+      expect(roles()).to.deep.equal(['operator']);
+      expect(alive.closed).to.equal(undefined);
+      alive.close();
+    } finally {
+      await t.stop();
+    }
   });
 });
 
