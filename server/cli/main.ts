@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDemo } from './demo-command.js';
+import { registerReport } from './report-command.js';
 import { registerSchema } from './schema-command.js';
 import { registerScore } from './score-command.js';
 import { registerSimulate } from './simulate-command.js';
@@ -15,6 +16,7 @@ registerValidate(program);
 registerSchema(program);
 registerSimulate(program);
 registerScore(program);
+registerReport(program);
 registerDemo(program);
 
 await program.parseAsync(process.argv);

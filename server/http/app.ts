@@ -16,6 +16,7 @@ import { mountPages } from './pages/mount.js';
 import { drillRoutes } from './routes/drills.js';
 import { libraryRoutes } from './routes/library.js';
 import { liveLink, participantRoutes } from './routes/participants.js';
+import { reportRoutes } from './routes/reports.js';
 import { rosterRoutes } from './routes/roster.js';
 import { sessionRoutes } from './routes/session.js';
 import { testControlRoutes } from './routes/test-control.js';
@@ -73,7 +74,9 @@ export function createApp(deps: AppDeps): Express {
     // session yet either.
     skipCsrfProtection: (req) =>
       (req.res?.locals.caller as Caller | undefined)?.via !== 'session' ||
-      (req.method === 'POST' && `${req.baseUrl}${req.path}` === '/api/session'),
+      (req.method === 'POST' && `${req.baseUrl}${req.path}` === '/api/session') ||
+      // Join-link routes ignore the session: their authority is the token in the path.
+      `${req.baseUrl}${req.path}`.startsWith('/api/join/'),
   });
   const limit = (max: number) =>
     max > 0
@@ -108,6 +111,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', drillRoutes(deps));
   app.use('/api', participantRoutes(deps));
   app.use('/api', rosterRoutes({ catalogue, wall, baseUrl: config.baseUrl }));
+  app.use(reportRoutes({ ...deps, baseUrl: config.baseUrl }));
   app.use('/api', libraryRoutes(deps));
   mountPages(app, deps);
   app.use((_req, _res, next) => next(notFound('no such page or API route')));

@@ -140,6 +140,52 @@ export const LibraryFile = z.object({
   uploadedAt: IsoTime,
 });
 
+/**
+ * A facilitator's edit of a drill's improvement item (server/reports/improvements.ts): laid
+ * over the item generated from the verdicts with the same id, or a new item of its own
+ * (`custom:<uuid>`). Only the fields set were edited.
+ */
+export const ImprovementEdit = z.object({
+  id: z.string().min(1),
+  drillId: z.string(),
+  concerns: z
+    .object({
+      kind: z.enum(['step', 'rule', 'grade', 'other']),
+      id: z.string(),
+      title: z.string(),
+    })
+    .optional(),
+  observation: z.string().optional(),
+  recommendation: z.string().optional(),
+  /** A name typed by the facilitator; never shown to viewers. */
+  owner: z.string().optional(),
+  /** `YYYY-MM-DD`. */
+  dueDate: z.string().optional(),
+  status: z.enum(['open', 'in-progress', 'done', 'dropped']).optional(),
+  updatedAt: IsoTime,
+  updatedBy: z.string(),
+});
+export type ImprovementEdit = z.infer<typeof ImprovementEdit>;
+
+/** A participant's debrief answers, one per join link: a second answer replaces the first. */
+export const DebriefRecord = z.object({
+  drillId: z.string(),
+  linkId: z.string(),
+  personId: z.string().optional(),
+  role: z.string(),
+  wentWell: z.string(),
+  didNotGoWell: z.string(),
+  submittedAt: IsoTime,
+});
+export type DebriefRecord = z.infer<typeof DebriefRecord>;
+
+/** A staff account's secret calendar-feed token (sha256), for calendar clients that cannot sign in. */
+export const CalendarFeed = z.object({
+  accountId: z.string(),
+  tokenHash: Hash,
+  createdAt: IsoTime,
+});
+
 export const CatalogueData = z.object({
   version: z.literal(CATALOGUE_VERSION),
   accounts: z.array(Account).default([]),
@@ -150,6 +196,9 @@ export const CatalogueData = z.object({
   drills: z.array(DrillRecord).default([]),
   joinLinks: z.array(JoinLink).default([]),
   library: z.array(LibraryFile).default([]),
+  improvements: z.array(ImprovementEdit).default([]),
+  debriefs: z.array(DebriefRecord).default([]),
+  calendarFeeds: z.array(CalendarFeed).default([]),
 });
 export type CatalogueData = z.infer<typeof CatalogueData>;
 export type Account = z.infer<typeof Account>;

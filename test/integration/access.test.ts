@@ -337,8 +337,10 @@ interface HttpProbe {
   needs?: DrillState;
   /** A success uses the drill (or the session) up: each caller expected to succeed gets a fresh one. */
   consumes?: 'drill' | 'session';
-  path(t: Target): string;
+  path(t: Target, w: World): string;
   body?(w: World, caller: Caller): object;
+  /** The join token a caller presents, when it is not the one tokensFor() gives (a finished drill). */
+  join?(w: World, caller: Caller): string | undefined;
   /** The drills a successful answer opens (for the `:token` routes). */
   opens?(body: Record<string, unknown>): string[];
 }
@@ -446,6 +448,41 @@ const PROBES: Record<string, HttpProbe> = {
   'GET /api/teams': { path: () => '/api/teams' },
   'POST /api/teams': { path: () => '/api/teams', body: () => ({ name: 'Ansan on-call' }) },
   'POST /api/tokens': { path: () => '/api/tokens', body: () => ({ name: 'ci' }) },
+  // Reports (server/http/routes/reports*.ts).
+  'GET /api/drills/:id/report': {
+    needs: 'ended',
+    path: (t) => `/api/drills/${t.drill.id}/report?format=html`,
+  },
+  'GET /drills/:id/report': { needs: 'ended', path: (t) => `/drills/${t.drill.id}/report` },
+  'GET /api/drills/:id/improvements': {
+    path: (_t, w) => `/api/drills/${w.server.seeded?.finishedDrill.id}/improvements`,
+  },
+  'POST /api/drills/:id/improvements': {
+    path: (_t, w) => `/api/drills/${w.server.seeded?.finishedDrill.id}/improvements`,
+    body: () => ({ observation: 'The bridge line was not posted anywhere.' }),
+  },
+  'PATCH /api/drills/:id/improvements/:itemId': {
+    path: (_t, w) =>
+      `/api/drills/${w.server.seeded?.finishedDrill.id}/improvements/step:declare-incident`,
+    body: () => ({ owner: 'Kim Min-jun', dueDate: '2026-12-15', status: 'in-progress' }),
+  },
+  'GET /api/trends': { path: () => '/api/trends?scenario=kakao-pangyo-fire' },
+  'GET /api/readiness': { path: () => '/api/readiness' },
+  'POST /api/calendar/token': { path: () => '/api/calendar/token' },
+  'GET /api/calendar.ics': { path: () => '/api/calendar.ics' },
+  ...Object.fromEntries(
+    (['GET', 'POST'] as const).map((method) => [
+      `${method} /api/join/:token/debrief`,
+      {
+        // The debrief opens once the drill is over: this drill's participant holds a link of
+        // the ended drill; the outsider's own drill is still running.
+        join: (w: World, caller: Caller) =>
+          caller === 'participant' ? w.ended.links[1]?.token : undefined,
+        path: (t: Target) => `/api/join/${t.join}/debrief`,
+        body: method === 'POST' ? () => ({ wentWell: 'Fast page', didNotGoWell: '' }) : undefined,
+      } satisfies HttpProbe,
+    ]),
+  ),
   'GET /api/test/clock': { path: () => '/api/test/clock' },
   'POST /api/test/clock/advance': {
     path: () => '/api/test/clock/advance',
@@ -474,8 +511,9 @@ async function tryRoute(w: World, route: string, caller: Caller, expected: Expec
     probe.consumes === 'drill' && succeeds
       ? await freshDrill(w, probe.needs ?? 'running')
       : sharedDrill(w, probe.needs);
-  const target: Target = { drill, ...tokensFor(w, caller) };
-  const path = probe.path(target);
+  const tokens = tokensFor(w, caller);
+  const target: Target = { drill, ...tokens, join: probe.join?.(w, caller) ?? tokens.join };
+  const path = probe.path(target, w);
   const body = probe.body?.(w, caller);
   const before = probe.needs && !succeeds ? await logOf(w, drill.id) : undefined;
   const url = w.server.url;
@@ -493,7 +531,9 @@ async function tryRoute(w: World, route: string, caller: Caller, expected: Expec
   const where = `${route} as ${COLUMNS[caller]}`;
   if (expected.kind === 'status') {
     expect(res.status, `${where}: ${res.text.slice(0, 200)}`).to.equal(expected.status);
-    expect(res.body.error?.code, where).to.be.a('string');
+    // A page sends whoever is not signed in to the sign-in page instead of an error body.
+    if (expected.status === 302) expect(res.headers.location, where).to.match(/^\/login\?next=/);
+    else expect(res.body.error?.code, where).to.be.a('string');
   } else if (expected.kind === 'error') {
     throw new Error(`${where}: 'no (error …)' is for socket rows only`);
   } else {
@@ -697,10 +737,10 @@ describe('access control (docs/security.md)', () => {
       for (const token of [w.a.participant, w.a.standby, w.a.revoked]) {
         for (const row of HTTP_ROWS) {
           const [method = 'GET'] = row.what.split(' ');
-          const path = (PROBES[row.what] as HttpProbe).path({
-            drill: w.a,
-            ...tokensFor(w, 'participant'),
-          });
+          const path = (PROBES[row.what] as HttpProbe).path(
+            { drill: w.a, ...tokensFor(w, 'participant') },
+            w,
+          );
           const res = await request(w.server.url)
             [method.toLowerCase() as 'get'](path)
             .set('authorization', `Bearer ${token}`);
@@ -785,10 +825,14 @@ describe('access control (docs/security.md)', () => {
     it('are told to sign in (401 sign-in), not to send a CSRF token, on every POST and DELETE', async () => {
       for (const row of HTTP_ROWS) {
         const [method = 'GET'] = row.what.split(' ');
-        if (method === 'GET' || row.what === 'POST /api/session') continue;
+        // Join-link routes answer to their token, not to a session: a bad token is 404 there.
+        if (method === 'GET' || row.what === 'POST /api/session' || row.what.includes(':token'))
+          continue;
         const probe = PROBES[row.what] as HttpProbe;
         const res = await request(w.server.url)
-          [method.toLowerCase() as 'post'](probe.path({ drill: w.a, ...tokensFor(w, 'anonymous') }))
+          [method.toLowerCase() as 'post'](
+            probe.path({ drill: w.a, ...tokensFor(w, 'anonymous') }, w),
+          )
           .send(probe.body?.(w, 'anonymous') ?? {});
         expect(res.status, row.what).to.equal(401);
         expect(res.body.error.code, row.what).to.equal('sign-in');
