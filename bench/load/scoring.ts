@@ -1,0 +1,109 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Drill } from '../../server/domain/drill.js';
+import type { LogEntry } from '../../server/domain/schema/log.js';
+import { scoreDrill } from '../../server/domain/scoring/score.js';
+import { DrillLibrary } from '../../server/runtime/drill-library.js';
+import { simulate } from '../../server/runtime/simulate.js';
+import { FileEventLogStore } from '../../server/store/event-log-file.js';
+import { ROOT, serve } from '../lib/ipc.js';
+import { median } from '../lib/stats.js';
+
+const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'];
+
+/**
+ * A drill log of `size` entries: a perfect simulated Pangyo-fire drill with chat on the
+ * secondary messenger spread evenly between its entries (renumbered, refs kept pointing at the
+ * same entries).
+ */
+export function paddedLog(drill: Drill, size: number): LogEntry[] {
+  const base = simulate(drill, {
+    seed: 1,
+    drillId: 'bench',
+    startWall: '2026-11-25T01:00:00.000Z',
+  });
+  const fillers = Math.max(0, size - base.length);
+  const out: LogEntry[] = [];
+  const newSeq = new Map<number, number>();
+  let made = 0;
+  base.forEach((entry, i) => {
+    newSeq.set(entry.seq, out.length + 1);
+    const ref = 'ref' in entry && entry.ref !== undefined ? newSeq.get(entry.ref) : undefined;
+    out.push({ ...entry, seq: out.length + 1, ...(ref !== undefined ? { ref } : {}) } as LogEntry);
+    if (entry.type === 'ended') return;
+    const quota = Math.round(((i + 1) * fillers) / (base.length - 1)) - made;
+    for (let k = 0; k < quota; k++, made++)
+      out.push({
+        type: 'action',
+        seq: out.length + 1,
+        t: entry.t,
+        at: entry.at,
+        role: ROLES[made % ROLES.length] as string,
+        person: `bot-${ROLES[made % ROLES.length]}`,
+        action: 'send-message',
+        channel: 'secondary-messenger',
+        text: `update ${made}: still working on the Pangyo failover`,
+        fields: {},
+      } as LogEntry);
+  });
+  return out;
+}
+
+let drill: Drill | undefined;
+let store: FileEventLogStore | undefined;
+
+/**
+ * Scoring at scale, in its own process: writes padded logs to files, then times reading one
+ * from its file and scoring it, as the scorecard route does; the baseline parses each line
+ * with JSON.parse and folds a count, with no validation or scoring.
+ */
+serve({
+  async prepare(args: { dir: string; sizes: number[] }) {
+    const library = await DrillLibrary.load([join(ROOT, 'drills')]);
+    drill = library.resolve('kakao-pangyo-fire')?.drill;
+    if (!drill) throw new Error('no Pangyo-fire scenario');
+    store = new FileEventLogStore(args.dir);
+    for (const size of args.sizes) {
+      const log = paddedLog(drill, size);
+      await writeFile(
+        store.fileOf(`log-${size}`),
+        log.map((e) => `${JSON.stringify(e)}\n`).join(''),
+      );
+    }
+    return true;
+  },
+
+  /** Warm median ms of `runs` timed runs (after one untimed) of scoring and of the bare fold. */
+  async time(args: { size: number; runs: number }) {
+    if (!drill || !store) throw new Error('prepare first');
+    const id = `log-${args.size}`;
+    const scored: number[] = [];
+    const bare: number[] = [];
+    let steps = 0;
+    for (let r = 0; r <= args.runs; r++) {
+      let started = performance.now();
+      const { entries } = await store.read(id);
+      if (entries.length !== args.size) throw new Error(`read ${entries.length} of ${args.size}`);
+      const card = scoreDrill(drill, entries);
+      const t1 = performance.now() - started;
+      steps = card.steps.length;
+      started = performance.now();
+      const text = await readFile(store.fileOf(id), 'utf8');
+      const counts = new Map<string, number>();
+      let lastT = 0;
+      for (const line of text.split('\n')) {
+        if (!line) continue;
+        const e = JSON.parse(line) as { type: string; t: number };
+        counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+        lastT = Math.max(lastT, e.t);
+      }
+      const t2 = performance.now() - started;
+      if (!counts.size || lastT <= 0) throw new Error('the bare fold read nothing');
+      if (r > 0) {
+        scored.push(t1);
+        bare.push(t2);
+      }
+    }
+    return { scoredMs: median(scored), bareMs: median(bare), steps };
+  },
+});

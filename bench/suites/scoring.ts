@@ -1,0 +1,37 @@
+import { startChild } from '../lib/ipc.js';
+import { type Metric, metric } from '../lib/results.js';
+import { SERVER_CPU, stopAll, tempDir } from './common.js';
+
+/** Scoring a 100k- and a 200k-entry log read from its file, warm medians, beside a bare fold. */
+export async function scoring(options: { quick: boolean }): Promise<Metric[]> {
+  const runs = options.quick ? 3 : 5;
+  const data = await tempDir('scoring');
+  const child = await startChild('scorer', 'load/scoring.ts', { cpu: SERVER_CPU });
+  try {
+    await child.call('prepare', { dir: data.dir, sizes: [100_000, 200_000] });
+    type Timed = { scoredMs: number; bareMs: number; steps: number };
+    const small = await child.call<Timed>('time', { size: 100_000, runs });
+    const large = await child.call<Timed>('time', { size: 200_000, runs });
+    return [
+      metric(
+        'score_100k_ms',
+        small.scoredMs,
+        'ms',
+        small.bareMs,
+        { op: '<=', value: 200 },
+        `read a 100,000-entry log from its file (parsed and validated) and score it, warm median of ${runs}; baseline: JSON.parse each line and fold a count`,
+      ),
+      metric(
+        'score_scaling_ratio',
+        large.scoredMs / small.scoredMs,
+        'x',
+        large.bareMs / small.bareMs,
+        { op: '<=', value: 2.3 },
+        `warm median for 200k (${large.scoredMs.toFixed(0)} ms) / for 100k; baseline: the bare fold's own 200k/100k ratio`,
+      ),
+    ];
+  } finally {
+    await stopAll(child);
+    await data.remove();
+  }
+}
