@@ -100,6 +100,10 @@ function tableRows(markdown: string, first: string): Row[] {
   return rows;
 }
 
+const PANGYO_YAML = readFileSync(
+  new URL('../../drills/scenarios/kakao-pangyo-fire.yaml', import.meta.url),
+  'utf8',
+);
 const DOC = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8');
 const HTTP_ROWS = tableRows(DOC, 'HTTP route');
 const TEST_MODE_ROWS = tableRows(DOC, 'HTTP route (test mode only)');
@@ -342,7 +346,7 @@ interface HttpProbe {
   /** The join token a caller presents, when it is not the one tokensFor() gives (a finished drill). */
   join?(w: World, caller: Caller): string | undefined;
   /** The drills a successful answer opens (for the `:token` routes). */
-  opens?(body: Record<string, unknown>): string[];
+  opens?(body: Record<string, unknown>, text: string): string[];
 }
 
 let serial = 0;
@@ -454,6 +458,39 @@ const PROBES: Record<string, HttpProbe> = {
     path: (t) => `/api/drills/${t.drill.id}/report?format=html`,
   },
   'GET /drills/:id/report': { needs: 'ended', path: (t) => `/drills/${t.drill.id}/report` },
+  // The library (server/http/routes/library.ts).
+  'GET /api/library': { path: () => '/api/library' },
+  'GET /api/library/scenarios/:id': { path: () => '/api/library/scenarios/kakao-pangyo-fire' },
+  'GET /api/library/:kind/:id/text': {
+    path: () => '/api/library/scenarios/kakao-pangyo-fire/text',
+  },
+  'POST /api/library/validate': {
+    path: () => '/api/library/validate',
+    body: () => ({ text: PANGYO_YAML }),
+  },
+  'POST /api/library/dry-run': {
+    path: () => '/api/library/dry-run',
+    body: () => ({ scenario: 'kakao-pangyo-fire' }),
+  },
+  'POST /api/library': {
+    path: () => '/api/library',
+    body: () => ({
+      text: PANGYO_YAML.replace(/^id: kakao-pangyo-fire$/m, `id: probe-copy-${++serial}`),
+    }),
+  },
+  // The pages (server/http/pages): drawn on the server, live through the API above.
+  'GET /': { path: () => '/' },
+  'GET /login': { path: () => '/login' },
+  'GET /drills': { path: () => '/drills' },
+  'GET /drills/new': { path: () => '/drills/new' },
+  'GET /drills/:id': { needs: 'running', path: (t) => `/drills/${t.drill.id}` },
+  'GET /library': { path: () => '/library' },
+  'GET /join/:token': {
+    path: (t) => `/join/${t.join}`,
+    // The drill the console opens, from the page's data block.
+    opens: (_body, text) => [...text.matchAll(/"drill":\{"id":"([^"]+)"/g)].map((m) => m[1] ?? ''),
+  },
+  'GET /standby/:token': { path: (t) => `/standby/${t.standby}` },
   'GET /api/drills/:id/improvements': {
     path: (_t, w) => `/api/drills/${w.server.seeded?.finishedDrill.id}/improvements`,
   },
@@ -533,13 +570,15 @@ async function tryRoute(w: World, route: string, caller: Caller, expected: Expec
     expect(res.status, `${where}: ${res.text.slice(0, 200)}`).to.equal(expected.status);
     // A page sends whoever is not signed in to the sign-in page instead of an error body.
     if (expected.status === 302) expect(res.headers.location, where).to.match(/^\/login\?next=/);
+    // A page answers an error with an HTML page that says what went wrong.
+    else if (!/ \/(api\/|healthz)/.test(route)) expect(res.type, where).to.equal('text/html');
     else expect(res.body.error?.code, where).to.be.a('string');
   } else if (expected.kind === 'error') {
     throw new Error(`${where}: 'no (error …)' is for socket rows only`);
   } else {
     expect(res.status, `${where}: ${res.text.slice(0, 200)}`).to.be.within(200, 299);
     if (probe.opens) {
-      const opens = probe.opens(res.body);
+      const opens = probe.opens(res.body, res.text);
       if (expected.kind === 'yes') expect(opens, where).to.include(w.a.id);
       else if (expected.kind === 'own-drill-only')
         expect(opens, where).to.not.include(w.a.id).and.to.not.be.empty;

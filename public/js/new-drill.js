@@ -1,0 +1,221 @@
+// Scheduling a drill: scenario preview, mode, time scale, people per role (bots for the rest),
+// then the join links, each with a copy button.
+import { api } from './lib/api.js';
+import './lib/staff-shell.js';
+import { $, data, h, say, t } from './lib/page.js';
+
+const form = $('#new-drill');
+const status = $('#new-drill-status');
+const scenarios = new Map(data.scenarios.map((s) => [s.id, s]));
+const people = new Map(data.people.map((p) => [p.id, p]));
+
+const current = () => scenarios.get($('#scenario').value);
+
+function when(inject) {
+  if (inject.at) return inject.at;
+  const w = inject.when;
+  if (!w) return '';
+  const trigger = (x) => [x.action, x.inject, x.role].filter(Boolean).join(' · ');
+  return `${w.delay && w.delay !== '0s' ? `${w.delay} ` : ''}${t.afterTrigger} ${trigger(w.after)}${w.unless ? `, ${t.unless} ${trigger(w.unless)}` : ''}`;
+}
+
+function drawPreview() {
+  const s = current();
+  const box = $('#preview');
+  box.replaceChildren();
+  if (!s) return;
+  const roleName = new Map(s.roles.map((r) => [r.id, r.name]));
+  box.append(
+    h('h3', {}, t.preview),
+    s.description ? h('p', { class: 'small' }, s.description) : '',
+    h('h3', {}, t.previewRoles),
+    h(
+      'ul',
+      { class: 'plain small' },
+      s.roles.map((r) => h('li', {}, h('strong', {}, r.name), ` — ${r.duties[0] || ''}`)),
+    ),
+    h('h3', {}, `${t.previewInjects} (${s.injects.length})`),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'small', id: 'preview-injects' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, t.colAt),
+            h('th', { scope: 'col' }, t.colInject),
+            h('th', { scope: 'col' }, t.colTo),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          s.injects.map((i) =>
+            h(
+              'tr',
+              { dataset: { inject: i.id } },
+              h('td', {}, when(i)),
+              h('td', {}, i.title),
+              h('td', {}, i.to.map((r) => roleName.get(r) || r).join(', ')),
+            ),
+          ),
+        ),
+      ),
+    ),
+    h('h3', {}, t.previewServices),
+    h(
+      'ul',
+      { class: 'plain small' },
+      s.services.map((x) => h('li', {}, `${x.name}: ${x.dataCentres.join(', ')}`)),
+    ),
+  );
+}
+
+function personOptions(selected) {
+  const team = data.teams.find((x) => x.id === $('#team').value);
+  const ids = team ? team.members : [...people.keys()];
+  return [
+    h('option', { value: '' }, t.nobody),
+    ...ids
+      .filter((id) => people.has(id))
+      .map((id) => h('option', { value: id, selected: id === selected }, people.get(id).name)),
+  ];
+}
+
+function personRow(role, index, selected) {
+  const id = `person-${role.id}-${index}`;
+  const row = h(
+    'div',
+    { class: 'link-row', dataset: { role: role.id } },
+    h('label', { for: id, class: 'sr-only' }, `${t.person} ${index + 1}: ${role.name}`),
+    h('select', { id, name: 'person', dataset: { role: role.id } }, personOptions(selected)),
+  );
+  if (index > 0)
+    row.append(
+      h(
+        'button',
+        { type: 'button', onclick: () => row.remove() },
+        t.remove,
+        h('span', { class: 'sr-only' }, ` ${role.name} ${index + 1}`),
+      ),
+    );
+  return row;
+}
+
+function drawRoles() {
+  const s = current();
+  const box = $('#roles');
+  const chosen = [...box.querySelectorAll('select')].map((x) => [x.dataset.role, x.value]);
+  box.replaceChildren();
+  if (!s) return;
+  for (const role of s.roles) {
+    const mine = chosen.filter(([r]) => r === role.id).map(([, v]) => v);
+    const list = h('div', { class: 'stack', dataset: { roleList: role.id } });
+    const rows = mine.length ? mine : [''];
+    for (const [i, v] of rows.entries()) list.append(personRow(role, i, v));
+    box.append(
+      h(
+        'fieldset',
+        { class: 'stack' },
+        h('legend', {}, role.name),
+        list,
+        h(
+          'button',
+          { type: 'button', onclick: () => list.append(personRow(role, list.children.length, '')) },
+          `${t.addPerson} ${role.name}`,
+        ),
+      ),
+    );
+  }
+}
+
+for (const radio of form.querySelectorAll('input[name="mode"]'))
+  radio.addEventListener('change', () => {
+    for (const box of form.querySelectorAll('.when')) box.hidden = box.dataset.for !== radio.value;
+  });
+$('#scenario').addEventListener('change', () => {
+  drawPreview();
+  drawRoles();
+});
+$('#team').addEventListener('change', drawRoles);
+drawPreview();
+drawRoles();
+
+const iso = (value) => (value ? new Date(value).toISOString() : undefined);
+
+function request() {
+  const s = current();
+  const mode = form.querySelector('input[name="mode"]:checked').value;
+  const assignments = [];
+  for (const role of s.roles) {
+    const picked = [...form.querySelectorAll(`select[data-role="${role.id}"]`)]
+      .map((x) => x.value)
+      .filter(Boolean);
+    if (picked.length) for (const personId of picked) assignments.push({ role: role.id, personId });
+    else assignments.push({ role: role.id, bot: true });
+  }
+  return {
+    scenario: s.id,
+    title: $('#title').value.trim() || undefined,
+    mode,
+    at: mode === 'at' ? iso($('#at').value) : undefined,
+    window:
+      mode === 'surprise'
+        ? { from: iso($('#window-from').value), to: iso($('#window-to').value) }
+        : undefined,
+    timeScale: Number($('#time-scale').value) || 1,
+    teamId: $('#team').value || undefined,
+    assignments,
+  };
+}
+
+async function copy(input, button) {
+  try {
+    await navigator.clipboard.writeText(input.value);
+    button.textContent = t.copied;
+  } catch {
+    input.select();
+    button.textContent = t.copyFailed;
+  }
+}
+
+form.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  say(status, t.working);
+  try {
+    const created = await api('POST', '/api/drills', request());
+    const s = current();
+    const roleName = new Map(s.roles.map((r) => [r.id, r.name]));
+    const list = $('#links');
+    list.replaceChildren(
+      ...created.links.map((link, i) => {
+        const who = `${roleName.get(link.role) || link.role}${link.personId ? ` — ${people.get(link.personId)?.name || ''}` : ''}`;
+        const input = h('input', {
+          id: `link-${i}`,
+          readonly: true,
+          value: link.url,
+          dataset: { role: link.role, person: link.personId || '' },
+        });
+        const button = h('button', { type: 'button', onclick: () => copy(input, button) }, t.copy);
+        return h(
+          'li',
+          {},
+          h('label', { for: `link-${i}` }, `${t.linkFor} ${who}`),
+          h('div', { class: 'link-row' }, input, button),
+        );
+      }),
+    );
+    $('#open-console').href = `/drills/${created.drill.id}`;
+    say(status, '');
+    form.hidden = true;
+    $('#created').hidden = false;
+    $('#created').focus();
+  } catch (error) {
+    say(status, t.failed + error.message, 'error');
+  }
+});

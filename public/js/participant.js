@@ -1,0 +1,309 @@
+// The participant's console: inbox, status board, channels, every action of the manual (nothing
+// enforced), the decision log, a clock, a banner and automatic resume when the link drops, and
+// a debrief form when the drill ends.
+import { liveSocket } from './lib/live-socket.js';
+import { $, clientId, data, drillTime, h, say } from './lib/page.js';
+import { applyEvent, fromWelcome, roleActions } from './lib/role-state.js';
+import { drawActionForm, readActionForm } from './participant-form.js';
+
+const t = data.strings;
+let state;
+const pending = new Map();
+const seenKey = `firedrill:seen:${data.drill.id}:${data.role}`;
+let seenUpTo = Number(sessionStorage.getItem(seenKey) || 0);
+const fresh = new Set();
+let everConnected = false;
+
+// ------------------------------------------------------------------ the clock
+let clock = { t: data.t, at: performance.now(), running: data.status === 'running' };
+function nowT() {
+  return clock.running
+    ? clock.t + (performance.now() - clock.at) * (data.drill.timeScale || 1)
+    : clock.t;
+}
+function syncClock(t, running) {
+  const estimate = nowT();
+  clock = { t: Math.max(estimate, t ?? 0), at: performance.now(), running };
+}
+setInterval(() => {
+  $('#clock').textContent = drillTime(nowT());
+}, 500);
+
+// ------------------------------------------------------------------ drawing
+const roleName = (id) => state?.manual.roles.find((r) => r.id === id)?.name || id;
+const actionName = (id) => state?.actions.get(id)?.name || id;
+
+function drawStatus() {
+  const el = $('#drill-status');
+  const key = state.stopped ? 'stopped' : state.status;
+  el.textContent = t[key] ? t[key].replace(/\.$/, '') : state.status;
+  el.className = `pill status-${state.status === 'running' ? 'running' : state.status === 'ended' ? 'ended' : 'paused'}`;
+  $('#grade').textContent = state.grade
+    ? (state.manual.grades.find((g) => g.id === state.grade)?.name ?? state.grade)
+    : t.noGrade;
+  if (state.status === 'ended') showDebrief();
+}
+
+function markSeen(seq) {
+  fresh.delete(seq);
+  seenUpTo = Math.max(seenUpTo, seq);
+  sessionStorage.setItem(seenKey, String(seenUpTo));
+  drawInbox();
+}
+
+function drawInbox() {
+  const list = $('#inbox');
+  list.replaceChildren();
+  if (!state.inbox.length) list.append(h('li', { class: 'muted' }, t.inboxEmpty));
+  for (const item of [...state.inbox].reverse()) {
+    const isNew = fresh.has(item.seq);
+    const li = h(
+      'li',
+      {
+        class: isNew ? 'new' : '',
+        tabindex: '0',
+        dataset: { seq: item.seq, inject: item.inject },
+        onfocus: () => isNew && setTimeout(() => markSeen(item.seq), 1500),
+      },
+      h(
+        'h3',
+        {},
+        isNew ? h('span', { class: 'badge' }, t.new) : '',
+        h('span', { class: 'muted small' }, `${drillTime(item.t)} · #${item.seq} `),
+        item.title,
+      ),
+      h('p', {}, item.text),
+    );
+    list.append(li);
+  }
+  $('#inbox-new').textContent = fresh.size ? `(${fresh.size} ${t.new})` : '';
+}
+
+function drawBoard() {
+  const dcs = state.dataCentres;
+  const table = $('#board');
+  table.replaceChildren(
+    h('caption', { class: 'sr-only' }, t.board),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Service'),
+        h('th', { scope: 'col' }, 'State'),
+        h('th', { scope: 'col' }, 'Data centres'),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      state.services.map((s) =>
+        h(
+          'tr',
+          { dataset: { service: s.id, state: s.state } },
+          h('th', { scope: 'row' }, s.name),
+          h('td', {}, h('span', { class: `pill ${s.state}` }, t.services[s.state] || s.state)),
+          h(
+            'td',
+            { class: 'dc' },
+            s.dataCentres.map((id) => dcs.find((d) => d.id === id)?.name || id).join(', '),
+          ),
+        ),
+      ),
+    ),
+  );
+  const alerts = $('#alerts');
+  alerts.replaceChildren();
+  if (!state.alerts.length) alerts.append(h('li', { class: 'muted' }, t.noAlerts));
+  for (const a of state.alerts)
+    alerts.append(
+      h(
+        'li',
+        { dataset: { alert: a.id } },
+        h('span', { class: `sev-${a.severity}` }, a.severity.toUpperCase()),
+        a.text,
+      ),
+    );
+}
+
+function drawChannels() {
+  const box = $('#channels');
+  box.replaceChildren(
+    ...state.channels.map((c) =>
+      h(
+        'section',
+        {
+          class: `channel ${c.state === 'down' ? 'down' : ''}`,
+          dataset: { channel: c.id, state: c.state },
+          'aria-label': c.name,
+        },
+        h(
+          'h3',
+          {},
+          c.name,
+          h('span', { class: `pill ${c.state}` }, c.state === 'down' ? t.channelDown : t.channelUp),
+        ),
+        c.member ? '' : h('p', { class: 'muted small' }, t.notMember),
+        c.messages.length
+          ? h(
+              'ol',
+              { class: 'messages' },
+              c.messages.map((m) =>
+                h(
+                  'li',
+                  { class: m.delivered === false ? 'undelivered' : '', dataset: { seq: m.seq } },
+                  h('span', { class: 'muted' }, `${drillTime(m.t)} `),
+                  h('strong', {}, roleName(m.role)),
+                  ` · ${actionName(m.action)}`,
+                  m.text ? `: ${m.text}` : '',
+                  m.delivered === false ? h('em', {}, ` (${t.undelivered})`) : '',
+                ),
+              ),
+            )
+          : h('p', { class: 'muted small' }, t.noMessages),
+      ),
+    ),
+  );
+}
+
+function drawLog() {
+  const list = $('#log');
+  const mine = roleActions(state);
+  list.replaceChildren();
+  if (!mine.length) list.append(h('li', { class: 'muted' }, t.logEmpty));
+  for (const m of mine)
+    list.append(
+      h(
+        'li',
+        { dataset: { seq: m.seq } },
+        h('span', { class: 'muted' }, `${drillTime(m.t)} #${m.seq} `),
+        h('strong', {}, actionName(m.action)),
+        m.channel ? ` · ${state.channels.find((c) => c.id === m.channel)?.name || m.channel}` : '',
+        m.text ? `: ${m.text}` : '',
+        Object.keys(m.fields || {}).length
+          ? h(
+              'span',
+              { class: 'muted small' },
+              ` (${Object.entries(m.fields)
+                .map(([k, v]) => `${k}: ${v}`)
+                .join(', ')})`,
+            )
+          : '',
+        m.delivered === false ? h('em', { class: 'sev-critical' }, ` — ${t.undelivered}`) : '',
+      ),
+    );
+  const tasks = $('#tasks');
+  tasks.replaceChildren(
+    ...state.tasks.map((x) =>
+      h(
+        'li',
+        { dataset: { task: x.seq } },
+        `#${x.seq} ${x.text} — ${t.from} ${roleName(x.by)}${x.owner === state.role ? '' : ` → ${roleName(x.owner)}`}`,
+      ),
+    ),
+  );
+}
+
+function drawAll() {
+  drawStatus();
+  drawInbox();
+  drawBoard();
+  drawChannels();
+  drawLog();
+}
+
+// ------------------------------------------------------------------ the connection
+function banner(text, tone = 'warn') {
+  const el = $('#banner');
+  el.hidden = !text;
+  el.textContent = text || '';
+  el.className = `banner ${tone}`;
+}
+
+const socket = liveSocket(data.socket, {
+  onWelcome(welcome, resumed) {
+    if (welcome.view) {
+      const first = !state;
+      state = fromWelcome(welcome);
+      for (const i of state.inbox) if (i.seq > seenUpTo) fresh.add(i.seq);
+      if (first) drawActionForm(state, data);
+    }
+    syncClock(state.t, state.status === 'running');
+    if (resumed && everConnected) {
+      banner(t.reconnected, 'info');
+      setTimeout(() => $('#banner').classList.contains('info') && banner(''), 4000);
+    } else banner('');
+    everConnected = true;
+    drawAll();
+  },
+  onEvent(event) {
+    if (!state) return;
+    const kind = applyEvent(state, event);
+    if (kind === 'inject') fresh.add(event.seq);
+    syncClock(event.t, state.status === 'running');
+    drawAll();
+    if (kind === 'inject' || kind === 'action') drawActionForm(state, data, true);
+    // An ended drill has no socket to come back to: stop trying.
+    if (state.status === 'ended') socket.close();
+  },
+  onMessage(message) {
+    if (message.type === 'ack') {
+      const sent = pending.get(message.clientId);
+      pending.delete(message.clientId);
+      if (sent) say($('#act-status'), `${t.sent}${message.seq}`, 'ok');
+    } else if (message.type === 'error') {
+      if (message.clientId) pending.delete(message.clientId);
+      say($('#act-status'), t.notSent + message.message, 'error');
+    }
+  },
+  onState(s) {
+    if (s === 'closed') banner(t.disconnected);
+    if (s === 'revoked') banner(t.revoked);
+  },
+});
+
+$('#act').addEventListener('submit', (e) => {
+  e.preventDefault();
+  if (!state) return;
+  const message = { type: 'action', clientId: clientId(), ...readActionForm(state) };
+  if (!socket.send(message)) {
+    say($('#act-status'), t.offline, 'error');
+    return;
+  }
+  pending.set(message.clientId, message);
+  if (message.ref) markSeen(message.ref);
+  say($('#act-status'), t.sending);
+  $('#text').value = '';
+});
+
+// ------------------------------------------------------------------ the debrief
+let debriefShown = false;
+function showDebrief() {
+  if (debriefShown) return;
+  debriefShown = true;
+  banner(t.ended, 'info');
+  $('#debrief').hidden = false;
+  $('#h-debrief').focus();
+}
+
+$('#debrief').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const status = $('#debrief-status');
+  try {
+    const res = await fetch(data.debrief, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({
+        wentWell: $('#went-well').value,
+        didNotGoWell: $('#did-not-go-well').value,
+      }),
+    });
+    if (!res.ok)
+      throw new Error((await res.json().catch(() => ({}))).error?.message || res.statusText);
+    say(status, t.debriefThanks, 'ok');
+    for (const el of $('#debrief').querySelectorAll('textarea, button')) el.disabled = true;
+  } catch (error) {
+    say(status, t.debriefFailed + error.message, 'error');
+  }
+});

@@ -1,0 +1,36 @@
+import type { Response } from 'express';
+import type { Caller } from '../auth/middleware.js';
+import { stringsFor } from './strings.js';
+
+/** JSON for a `<script type="application/json">` block: nothing in it can close the element. */
+export function jsonBlock(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026');
+}
+
+/**
+ * Renders a page: its view, its strings (`t`, also handed to the browser module with `data`),
+ * and who is signed in (for the navigation).
+ */
+export function renderPage(
+  res: Response,
+  view: string,
+  options: { status?: number; data?: unknown; locals?: Record<string, unknown> } = {},
+): void {
+  const t = stringsFor(view);
+  const caller = res.locals.caller as Caller | undefined;
+  res.status(options.status ?? 200).render(view, {
+    t,
+    page: view,
+    account: caller?.account && { username: caller.account.username, role: caller.account.role },
+    pageData: jsonBlock({ strings: t, ...(options.data as object | undefined) }),
+    ...options.locals,
+  });
+}
+
+/** An error page (HTML) with a status: the message says what went wrong. */
+export function renderError(res: Response, status: number, message: string): void {
+  renderPage(res, 'error', { status, locals: { status, message } });
+}
