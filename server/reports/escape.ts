@@ -48,9 +48,15 @@ export function csvRow(cells: readonly (string | number | boolean | undefined)[]
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
-/** Text for a Markdown table cell: pipes escaped, line breaks flattened, HTML made inert. */
+/**
+ * Text for Markdown (a table cell or a line): angle brackets escaped so that no inline HTML a
+ * wiki would render survives, pipes escaped, line breaks flattened. Quotes and ampersands are
+ * left as typed, so the text still reads well in the raw Markdown.
+ */
 export function mdCell(text: string): string {
-  return escapeHtml(text)
+  return text
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
     .replace(/\|/g, '\\|')
     .replace(/\r?\n|\r/g, ' ');
 }

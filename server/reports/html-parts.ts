@@ -44,9 +44,15 @@ export function table(
   return `<table${classes ? ` class="${classes}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
 
-/** A report section with its heading; `body` is safe markup. */
-export function section(id: string, title: string, body: string, intro?: string): string {
-  return `<section id="${esc(id)}"><h2>${esc(title)}</h2>${intro ? `<p class="note">${esc(intro)}</p>` : ''}\n${body}\n</section>`;
+/** A report section with its heading; `body` is safe markup; `keep` prints it on one page. */
+export function section(
+  id: string,
+  title: string,
+  body: string,
+  intro?: string,
+  options: { keep?: boolean } = {},
+): string {
+  return `<section id="${esc(id)}"${options.keep ? ' class="keep"' : ''}><h2>${esc(title)}</h2>${intro ? `<p class="note">${esc(intro)}</p>` : ''}\n${body}\n</section>`;
 }
 
 /** A whole self-contained HTML page: inline stylesheet, no external assets, no scripts. */

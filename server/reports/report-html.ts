@@ -9,6 +9,12 @@ import { timelineSvg } from './timeline-svg.js';
 const passPill = (pass: boolean, final: boolean) =>
   pill(pass ? 'pass' : 'fail', `${pass ? 'PASS' : 'FAIL'}${final ? '' : ' (so far)'}`);
 
+/** Role ids to the manual's names for them. */
+function roleNames(card: Scorecard): (role: string) => string {
+  const names = new Map(card.roles.map((r) => [r.role, r.name]));
+  return (role) => names.get(role) ?? role;
+}
+
 /** Person ids to names, from the scorecard (empty for a viewer). */
 function personNames(card: Scorecard): Map<string, string> {
   return new Map(card.persons.map((p) => [p.person, p.name ?? p.person]));
@@ -35,6 +41,33 @@ function cover(r: DrillReport): string {
 </header>`;
 }
 
+/** The few sentences a reader who reads nothing else should take away. */
+function summary(r: DrillReport): string {
+  const card = r.scorecard;
+  const occurrences = card.steps.flatMap((s) => s.occurrences);
+  const count = (v: string) => occurrences.filter((o) => o.verdict === v).length;
+  const judged = occurrences.filter((o) => o.verdict !== 'not_applicable').length;
+  const violations = card.rules.flatMap((x) => x.violations).filter((v) => !v.overridden);
+  const broken = card.rules.filter((x) => x.violations.some((v) => !v.overridden)).length;
+  const passing = card.roles.filter((x) => x.pass).map((x) => x.name);
+  const failing = card.roles.filter((x) => !x.pass).map((x) => x.name);
+  const open = r.improvements.filter((i) => i.status === 'open' || i.status === 'in-progress');
+  const points = [
+    `${count('on_time')} of ${judged} step occurrences done on time; ${count('late')} late, ${count('missed')} missed, ${count('out_of_order')} out of order${count('pending') ? `, ${count('pending')} pending` : ''}.`,
+    `${violations.length} communication-rule violation(s) across ${broken} of ${card.rules.length} rules.`,
+    `Roles passing: ${passing.length ? passing.join(', ') : 'none'}${failing.length ? `; not passing: ${failing.join(', ')}` : ''}.`,
+    `${open.length} improvement item(s) open of ${r.improvements.length}.`,
+    r.comparison
+      ? `Score ${r.comparison.scoreDelta >= 0 ? 'up' : 'down'} ${Math.abs(r.comparison.scoreDelta)} points on the previous drill of this scenario (${r.comparison.previous.score}).`
+      : '',
+  ].filter(Boolean);
+  return section(
+    'summary',
+    'Summary',
+    `<ul class="summary">${points.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`,
+  );
+}
+
 function timings(card: Scorecard): string {
   const m = card.metrics;
   const c = m.updateCadence;
@@ -51,7 +84,7 @@ function timings(card: Scorecard): string {
   ];
   const body = `<div class="cards keep">${cards.map(([k, v]) => `<div class="card"><div class="k">${esc(k)}</div><div class="v">${esc(v)}</div></div>`).join('')}</div>
 <p class="note">Measured from the moment the fault became visible (drill time ${at(m.timeToDeclare.from.t)}). Evidence: declare ${seqs(m.timeToDeclare.evidence) || '—'}, first notice ${seqs(m.timeToFirstExternalNotice.evidence) || '—'}, close ${seqs(m.timeToClose.evidence) || '—'}${c.meanGapMs === undefined ? '' : `; mean gap between external updates ${took({ ms: c.meanGapMs })}`}.</p>`;
-  return section('timings', 'Key timings', body);
+  return section('timings', 'Key timings', body, undefined, { keep: true });
 }
 
 function roles(card: Scorecard): string {
@@ -78,6 +111,8 @@ function roles(card: Scorecard): string {
       rows,
       { keep: true },
     ),
+    undefined,
+    { keep: true },
   );
 }
 
@@ -86,7 +121,7 @@ function persons(r: DrillReport): string {
   const card = r.scorecard;
   const rows = card.persons.map(
     (p) =>
-      `<tr data-person="${esc(p.person)}">${td(p.name ?? p.person)}${td(p.role)}${td(p.score, 'num')}${tdHtml(passPill(p.pass, card.final))}${td(p.counts.on_time, 'num')}${td(p.counts.late + p.counts.missed + p.counts.out_of_order, 'num')}${td(p.violations, 'num')}${td(p.reasons.join('; ') || '—')}</tr>`,
+      `<tr data-person="${esc(p.person)}">${td(p.name ?? p.person)}${td(roleNames(card)(p.role))}${td(p.score, 'num')}${tdHtml(passPill(p.pass, card.final))}${td(p.counts.on_time, 'num')}${td(p.counts.late + p.counts.missed + p.counts.out_of_order, 'num')}${td(p.violations, 'num')}${td(p.reasons.join('; ') || '—')}</tr>`,
   );
   return section(
     'persons',
@@ -106,11 +141,13 @@ function persons(r: DrillReport): string {
       { keep: true, empty: 'No persons took part.' },
     ),
     'For facilitators and evaluators only.',
+    { keep: true },
   );
 }
 
 function steps(card: Scorecard): string {
   const names = personNames(card);
+  const role = roleNames(card);
   const rows: string[] = [];
   for (const s of card.steps) {
     const single = s.occurrences.length === 1 ? s.occurrences[0] : undefined;
@@ -119,7 +156,7 @@ function steps(card: Scorecard): string {
       ? ` <span class="note">overridden by ${esc(single.overridden.by)} from ${esc(single.overridden.original)}: ${esc(single.overridden.reason)}</span>`
       : '';
     rows.push(
-      `<tr data-step="${esc(s.step)}" data-verdict="${esc(s.verdict)}">${tdHtml(`<span class="mono">${esc(s.step)}</span><br>${esc(s.title)}`)}${td(s.role)}${td(s.stage)}${tdHtml(pill(s.verdict) + override)}${td(at(single?.deadline))}${td(at(single?.doneAt))}${td(single ? by(single.persons) : s.occurrences.length ? `${s.occurrences.length} occurrences` : '—')}${td(single ? seqs(single.evidence) : '', 'mono')}</tr>`,
+      `<tr data-step="${esc(s.step)}" data-verdict="${esc(s.verdict)}">${tdHtml(`<span class="mono">${esc(s.step)}</span><br>${esc(s.title)}`)}${td(role(s.role))}${td(s.stage)}${tdHtml(pill(s.verdict) + override)}${td(at(single?.deadline))}${td(at(single?.doneAt))}${td(single ? by(single.persons) : s.occurrences.length ? `${s.occurrences.length} occurrences` : '—')}${td(single ? seqs(single.evidence) : '', 'mono')}</tr>`,
     );
     if (single) continue;
     for (const o of s.occurrences) {
@@ -127,7 +164,7 @@ function steps(card: Scorecard): string {
         ? ` <span class="note">overridden by ${esc(o.overridden.by)}: ${esc(o.overridden.reason)}</span>`
         : '';
       rows.push(
-        `<tr class="occurrence" data-occurrence="${esc(s.step)}#${o.n}" data-occurrence-verdict="${esc(o.verdict)}">${td(`#${o.n}`)}${td(o.role)}${td('')}${tdHtml(pill(o.verdict) + ov)}${td(at(o.deadline))}${td(at(o.doneAt))}${td(`${by(o.persons)}${o.offPlatform ? ' (off platform)' : ''}`)}${td(seqs(o.evidence), 'mono')}</tr>`,
+        `<tr class="occurrence" data-occurrence="${esc(s.step)}#${o.n}" data-occurrence-verdict="${esc(o.verdict)}">${td(`#${o.n}`)}${td(role(o.role))}${td('')}${tdHtml(pill(o.verdict) + ov)}${td(at(o.deadline))}${td(at(o.doneAt))}${td(`${by(o.persons)}${o.offPlatform ? ' (off platform)' : ''}`)}${td(seqs(o.evidence), 'mono')}</tr>`,
       );
     }
   }
@@ -141,10 +178,11 @@ function steps(card: Scorecard): string {
 
 function violations(card: Scorecard): string {
   const names = personNames(card);
+  const role = roleNames(card);
   const rows = card.rules.flatMap((r) =>
     r.violations.map(
       (v) =>
-        `<tr data-rule="${esc(r.rule)}"${v.overridden ? ' data-dismissed="true"' : ''}>${tdHtml(`<span class="mono">${esc(r.rule)}</span> #${v.n}<br>${esc(r.title)}`)}${td(v.role)}${td(v.person ? (names.get(v.person) ?? v.person) : '—')}${td(at(v.t))}${tdHtml(`${esc(v.message)}${v.overridden ? ` <span class="note">dismissed by ${esc(v.overridden.by)}: ${esc(v.overridden.reason)}</span>` : ''}`)}${td(seqs(v.evidence), 'mono')}</tr>`,
+        `<tr data-rule="${esc(r.rule)}"${v.overridden ? ' data-dismissed="true"' : ''}>${tdHtml(`<span class="mono">${esc(r.rule)}</span> #${v.n}<br>${esc(r.title)}`)}${td(role(v.role))}${td(v.person ? (names.get(v.person) ?? v.person) : '—')}${td(at(v.t))}${tdHtml(`${esc(v.message)}${v.overridden ? ` <span class="note">dismissed by ${esc(v.overridden.by)}: ${esc(v.overridden.reason)}</span>` : ''}`)}${td(seqs(v.evidence), 'mono')}</tr>`,
     ),
   );
   const kept = card.rules.filter((r) => r.kept).map((r) => r.rule);
@@ -168,6 +206,8 @@ function grades(card: Scorecard): string {
       keep: true,
       empty: 'The scenario sets no expected grade.',
     }),
+    undefined,
+    { keep: true },
   );
 }
 
@@ -180,6 +220,7 @@ export function reportHtml(r: DrillReport): string {
   const card = r.scorecard;
   const body = [
     cover(r),
+    summary(r),
     timings(card),
     roles(card),
     persons(r),

@@ -33,7 +33,9 @@ export function reportMarkdown(r: DrillReport): string {
     `**Score ${card.score} — ${result(card.pass, card.final)}**  `,
     `Manual ${mdCell(manual.id)} v${mdCell(manual.version)} (${manual.integrity}), scenario ${mdCell(scenario.id)} v${mdCell(scenario.version)} (${scenario.integrity}); scored at drill time ${at(card.at)}  `,
     ...(r.drill.startedAt
-      ? [`Started ${r.drill.startedAt}${r.drill.endedAt ? `, ended ${r.drill.endedAt}` : ''}  `]
+      ? [
+          `Started ${mdCell(r.drill.startedAt)}${r.drill.endedAt ? `, ended ${mdCell(r.drill.endedAt)}` : ''}  `,
+        ]
       : []),
     `Generated ${mdCell(r.generatedAt)}${staff ? '' : ' (viewer copy: persons left out)'}`,
     '',
@@ -217,7 +219,7 @@ export function reportMarkdown(r: DrillReport): string {
   if (!c) L.push('This is the first drill of this scenario.');
   else
     L.push(
-      `Previous: ${mdCell(c.previous.title)}${c.previous.startedAt ? ` (${c.previous.startedAt})` : ''}, score ${c.previous.score}; change ${signed(c.scoreDelta)}.`,
+      `Previous: ${mdCell(c.previous.title)}${c.previous.startedAt ? ` (${mdCell(c.previous.startedAt)})` : ''}, score ${c.previous.score}; change ${signed(c.scoreDelta)}.`,
       '',
       ...mdTable(
         ['role', 'before', 'now', 'change'],

@@ -51,6 +51,8 @@ blockquote { margin: 4px 0; padding: 6px 10px; background: var(--band); border-l
 .debrief { break-inside: avoid; page-break-inside: avoid; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; margin: 8px 0; }
 .debrief h3 { margin-top: 0; }
 footer { margin-top: 36px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted); font-size: 11px; }
+ul.summary { margin: 4px 0; padding-left: 18px; font-size: 13.5px; }
+ul.summary li { margin: 2px 0; }
 .keep { break-inside: avoid; page-break-inside: avoid; }
 @media print {
   @page { size: A4; margin: 14mm 12mm 16mm; }
@@ -60,7 +62,7 @@ footer { margin-top: 36px; padding-top: 8px; border-top: 1px solid var(--line); 
   table { font-size: 10px; }
   thead { display: table-header-group; }
   tr, td, th { break-inside: avoid; page-break-inside: avoid; }
-  .cards { grid-template-columns: repeat(6, 1fr); }
+  .cards { grid-template-columns: repeat(3, 1fr); }
   section.timeline-wrap { break-inside: avoid; page-break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { signIn, type StaffAgent, startTestServer, type TestServer } from '../helpers/server.js';
+import { type StaffAgent, signIn, startTestServer, type TestServer } from '../helpers/server.js';
 
 /** Every `data-step`/`data-verdict` pair and every `data-rule` in an HTML report. */
 function attributes(html: string) {
