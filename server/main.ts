@@ -40,10 +40,13 @@ try {
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
 } catch (error) {
+  // What the operator must fix (a damaged store, a bad setting, a data directory it cannot
+  // create or read) is one line that names it; anything else is a bug and keeps its stack.
   if (
     error instanceof CorruptStoreError ||
     (error instanceof Error &&
-      /must be a non-negative number|library has errors/.test(error.message))
+      (/must be a non-negative number|library has errors/.test(error.message) ||
+        typeof (error as NodeJS.ErrnoException).syscall === 'string'))
   ) {
     console.error(`firedrill: ${error.message}`);
     process.exit(1);

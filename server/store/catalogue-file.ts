@@ -23,13 +23,18 @@ export class DurableCatalogueFile implements Adapter<CatalogueData> {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
+      // A directory in its place, no permission, an I/O error: say so, and touch nothing.
+      throw new CorruptStoreError(this.file, `cannot be read (${(error as Error).message})`);
     }
+    // An empty file is what a crash leaves on a disk that does not honour fsync.
+    if (!text.trim()) throw new CorruptStoreError(this.file, 'is empty, not JSON');
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new CorruptStoreError(this.file, `not JSON (${(error as Error).message})`);
+      // V8 quotes the bad spot, newlines and all: keep the message on one line.
+      const why = (error as Error).message.replace(/\s+/g, ' ');
+      throw new CorruptStoreError(this.file, `not JSON (${why})`);
     }
     if (!value || typeof value !== 'object' || Array.isArray(value))
       throw new CorruptStoreError(this.file, 'not a catalogue: expected a JSON object');

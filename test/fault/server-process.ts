@@ -47,7 +47,8 @@ export async function bootServer(dataDir: string, timeoutMs = 30_000): Promise<S
   const spawned = spawnServer(dataDir);
   const output = () => spawned.stdout() + spawned.stderr();
   // The listening line is printed last, after the one-time credentials of a first start.
-  const listening = () => /listening on (http:\/\/\S+)/.exec(spawned.stdout())?.[1];
+  // The whole line, up to its newline: main.ts sets its SIGTERM handler right after printing it.
+  const listening = () => /listening on (http:\/\/\S+) .*\n/.exec(spawned.stdout())?.[1];
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       spawned.child.kill('SIGKILL');
