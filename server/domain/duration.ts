@@ -28,10 +28,16 @@ export function parseDuration(text: string): number | undefined {
   );
 }
 
+/** Durations already parsed: the engine asks for the same few on every entry of a long log. */
+const parsed = new Map<string, number>();
+
 /** Like parseDuration, for values the schema has already checked. */
 export function ms(text: string): number {
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
   const value = parseDuration(text);
   if (value === undefined) throw new Error(`not a duration: ${JSON.stringify(text)}`);
+  if (parsed.size < 10_000) parsed.set(text, value);
   return value;
 }
 

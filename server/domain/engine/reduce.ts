@@ -34,6 +34,22 @@ export function reduce(
   entry: LogEntry,
 ): { state: DrillState; effects: Effect[] } {
   const effects: Effect[] = [];
+  apply(drill, state, entry, effects);
+  const due = nextDue(drill, state);
+  if (due) effects.push({ type: 'timer', at: due.t });
+  return { state, effects };
+}
+
+/** Folds a whole log, in the order given, into a fresh state. */
+export function fold(drill: Drill, entries: readonly LogEntry[]): DrillState {
+  const state = startState(drill);
+  // Effects are not wanted here: skipping them (and the next-due search) keeps long logs fast.
+  for (const entry of entries) apply(drill, state, entry, undefined);
+  return state;
+}
+
+/** Folds one entry into `state` in place; pushes what must happen next onto `effects`, if given. */
+function apply(drill: Drill, state: DrillState, entry: LogEntry, effects: Effect[] | undefined) {
   state.seq = Math.max(state.seq, entry.seq);
   state.t = Math.max(state.t, entry.t);
   switch (entry.type) {
@@ -44,14 +60,14 @@ export function reduce(
       break;
     case 'inject-delivered': {
       const delivered = deliverInject(drill, state, entry);
-      if (delivered) effects.push({ type: 'deliver-inject', inject: delivered });
-      if (delivered && !delivered.adHoc) effects.push({ type: 'world-changed' });
+      if (delivered) effects?.push({ type: 'deliver-inject', inject: delivered });
+      if (delivered && !delivered.adHoc) effects?.push({ type: 'world-changed' });
       break;
     }
     case 'action': {
       const record = recordAction(drill, state, entry);
       if (record.delivered)
-        effects.push({ type: 'deliver-action', seq: entry.seq, to: record.recipients });
+        effects?.push({ type: 'deliver-action', seq: entry.seq, to: record.recipients });
       break;
     }
     case 'channel-changed':
@@ -62,7 +78,7 @@ export function reduce(
         channel: entry.channel,
         state: entry.state,
       });
-      effects.push({ type: 'world-changed' });
+      effects?.push({ type: 'world-changed' });
       break;
     case 'paused':
       if (state.status === 'running') state.status = 'paused';
@@ -74,22 +90,12 @@ export function reduce(
       state.status = 'ended';
       state.endReason = entry.reason;
       state.endedAt = entry.t;
-      effects.push({ type: 'ended', reason: entry.reason });
+      effects?.push({ type: 'ended', reason: entry.reason });
       break;
     case 'note':
     case 'override':
       break;
   }
-  const due = nextDue(drill, state);
-  if (due) effects.push({ type: 'timer', at: due.t });
-  return { state, effects };
-}
-
-/** Folds a whole log, in the order given, into a fresh state. */
-export function fold(drill: Drill, entries: readonly LogEntry[]): DrillState {
-  let state = startState(drill);
-  for (const entry of entries) state = reduce(drill, state, entry).state;
-  return state;
 }
 
 function deliverInject(

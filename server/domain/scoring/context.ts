@@ -31,6 +31,8 @@ export interface ScoringContext {
   /** All actions in time order, delivered or not. */
   actions: ActionRecord[];
   delivered: ActionRecord[];
+  /** Delivered actions of one kind by one role, in time order (a step looks only at these). */
+  deliveredBy(role: string, action: string): readonly ActionRecord[];
   injects: DeliveredInject[];
   /** Delivered grade changes by the grading authority, in time order. */
   gradeChanges: ActionRecord[];
@@ -40,12 +42,19 @@ export interface ScoringContext {
   entry(seq: number): LogEntry | undefined;
 }
 
+/** A sorted copy; a log is nearly always in order already, and checking that is one pass. */
+function sortedCopy<T>(items: readonly T[], order: (a: T, b: T) => number): T[] {
+  for (let i = 1; i < items.length; i++)
+    if (order(items[i - 1] as T, items[i] as T) > 0) return [...items].sort(order);
+  return [...items];
+}
+
 /**
  * Replays the log in time order (an evaluator's off-platform entry lands at its stated time),
  * keeping entries up to `at`, dropping resent actions and anything after the drill ended.
  */
 export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number): ScoringContext {
-  const bySeq = [...log].sort((a, b) => a.seq - b.seq);
+  const bySeq = sortedCopy(log, (a, b) => a.seq - b.seq);
   const seenIds = new Set<string>();
   const unique = bySeq.filter((entry) => {
     if (entry.type !== 'action' || !entry.id) return true;
@@ -59,9 +68,10 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
   const horizon = ended ? ended.t : cutoff;
   // Notes and overrides are often written after the drill (the hot wash): they still count.
   const annotation = (e: LogEntry) => (e.type === 'note' || e.type === 'override') && e.t <= cutoff;
-  const kept = unique
-    .filter((e) => (e.t <= horizon && (e.type !== 'ended' || e === ended)) || annotation(e))
-    .sort((a, b) => a.t - b.t || a.seq - b.seq);
+  const kept = sortedCopy(
+    unique.filter((e) => (e.t <= horizon && (e.type !== 'ended' || e === ended)) || annotation(e)),
+    (a, b) => a.t - b.t || a.seq - b.seq,
+  );
   const state = fold(drill, kept);
   const actions = state.actions;
   const delivered = actions.filter((a) => a.delivered);
@@ -80,6 +90,13 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
   const changes = [...state.changes].sort(byMoment);
   const initialChannels = drill.scenario.channels;
   const entriesBySeq = new Map(kept.map((e) => [e.seq, e]));
+  const byRoleAction = new Map<string, ActionRecord[]>();
+  for (const record of delivered) {
+    const key = `${record.entry.role}\u0000${record.entry.action}`;
+    const list = byRoleAction.get(key);
+    if (list) list.push(record);
+    else byRoleAction.set(key, [record]);
+  }
   return {
     drill,
     entries: kept,
@@ -90,6 +107,7 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
     state,
     actions,
     delivered,
+    deliveredBy: (role, action) => byRoleAction.get(`${role}\u0000${action}`) ?? [],
     injects: state.injects,
     gradeChanges,
     personsOf: (role) => [...(persons.get(role) ?? [])].sort(),

@@ -88,7 +88,9 @@ function judgeStep(
 ): { verdict: StepVerdict; completions: Completion[] } {
   const all = anchorOccurrences(ctx, step.anchor, step.role, completions);
   const anchors = step.repeat === 'once' ? all.slice(0, 1) : all;
-  const candidates = ctx.delivered.filter((record) => matchesStep(step, record));
+  const candidates = ctx
+    .deliveredBy(step.role, step.do.action)
+    .filter((record) => matchesStep(step, record));
   const prerequisites = step.after.filter((id) => verdicts.get(id)?.verdict !== 'not_applicable');
   const unmetAt = (record: ActionRecord) =>
     prerequisites.find(
