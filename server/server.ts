@@ -82,7 +82,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           log(`page to ${person.name} via ${url} failed: ${String(error)}`),
       }),
     baseUrl,
-    listener: { entries: (runner, entries, effects) => hub?.entries(runner, entries, effects) },
+    listener: {
+      entries: (runner, entries, effects) => hub?.entries(runner, entries, effects),
+      ended: (runner) => hub?.ended(runner),
+      failed: (runner, error) =>
+        log(
+          `error: drill ${runner.drillId}: its log cannot be written; it takes nothing more until the server restarts: ${error.message}`,
+        ),
+    },
     onRevoke: (drillId, linkId) =>
       linkId ? hub?.closeLink(drillId, linkId) : hub?.closeDrill(drillId),
   });

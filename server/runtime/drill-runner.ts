@@ -11,6 +11,8 @@ import { DrillClock, type TimerHandle, type WallClock } from './clock.js';
 export interface DrillListener {
   entries(runner: DrillRunner, entries: readonly LogEntry[], effects: readonly Effect[]): void;
   ended?(runner: DrillRunner): void;
+  /** The drill's log could not be written: the runner takes nothing more until restarted. */
+  failed?(runner: DrillRunner, error: Error): void;
 }
 
 export interface RunnerOptions {
@@ -55,6 +57,13 @@ export class DrillInputError extends Error {
     super(message);
   }
 }
+
+/** What a sender is told when the drill's log cannot be written. */
+const storageFailed = () =>
+  new DrillInputError(
+    'storage-failed',
+    "not recorded: the server cannot write this drill's log; nothing more is taken until it is restarted",
+  );
 
 /**
  * One live drill: its state, its drill clock and its timers. Everything that happens goes
@@ -226,12 +235,13 @@ export class DrillRunner {
     this.clock.pause();
   }
 
+  /** Why the drill takes nothing more: its log could not be written (undefined while it can). */
+  get failure(): Error | undefined {
+    return this.failed;
+  }
+
   private assertOpen(allowEnded = false) {
-    if (this.failed)
-      throw new DrillInputError(
-        'storage-failed',
-        `the drill's log cannot be written: ${this.failed.message}`,
-      );
+    if (this.failed) throw storageFailed();
     if (this.disposed) throw new DrillInputError('closed', 'the drill is closed');
     if (!allowEnded && this.stateValue.status === 'ended')
       throw new DrillInputError('ended', 'the drill has ended');
@@ -270,8 +280,10 @@ export class DrillRunner {
         await this.options.store.append(this.drillId, entries);
       } catch (error) {
         // Nothing of this batch is acknowledged; the drill takes nothing more until restarted.
+        // Senders get one clear reason; the cause (a path, an errno) goes to the server's log.
         this.failed = error instanceof Error ? error : new Error(String(error));
-        for (const p of [...batch, ...this.queue.splice(0)]) p.reject(this.failed);
+        for (const p of [...batch, ...this.queue.splice(0)]) p.reject(storageFailed());
+        this.options.listener.failed?.(this, this.failed);
         break;
       }
       const effects: Effect[] = [];

@@ -196,8 +196,23 @@ export class DrillService {
     for (const record of this.options.catalogue.read().drills) {
       if (record.status === 'running' || record.status === 'paused' || record.status === 'stopped')
         await this.resumeRunning(record);
-      else if (record.status === 'scheduled') this.arm(record);
+      else if (record.status === 'scheduled') await this.recoverScheduled(record);
     }
+  }
+
+  /**
+   * A crash between a drill's first log entry and the catalogue's 'running' leaves a scheduled
+   * drill with a log: it did start, so it resumes instead of starting a second time over it.
+   */
+  private async recoverScheduled(record: DrillRecord) {
+    const [first] = (await this.options.logs.read(record.id)).entries;
+    if (!first) return this.arm(record);
+    await this.resumeRunning(record);
+    if (!this.runners.has(record.id)) return;
+    await this.options.catalogue.update((data) => {
+      const d = data.drills.find((x) => x.id === record.id);
+      if (d) Object.assign(d, { status: 'running', startedAt: first.at });
+    });
   }
 
   private arm(record: DrillRecord) {
@@ -226,7 +241,13 @@ export class DrillService {
       await this.setStatus(drillId, 'missed', decision.reason);
       return;
     }
-    await this.start(drillId);
+    // Nobody awaits a timer: a start that fails (its log cannot be written) is marked on the
+    // drill instead of becoming an unhandled rejection that would stop the server.
+    await this.start(drillId).catch((error: Error) =>
+      this.setStatus(drillId, 'missed', `it could not start: ${error.message}`).catch(
+        () => undefined,
+      ),
+    );
   }
 
   /** Starts a scheduled drill now. */
@@ -235,7 +256,7 @@ export class DrillService {
     if (!record) throw new DrillInputError('unknown-drill', `unknown drill '${drillId}'`);
     if (record.status !== 'scheduled')
       throw new DrillInputError('not-scheduled', `the drill is ${record.status}, not scheduled`);
-    this.timers.get(drillId)?.cancel();
+    this.cancelTimer(drillId);
     const resolved = this.options.library.resolve(record.scenario.id);
     if (!resolved)
       throw new DrillInputError(
@@ -270,6 +291,7 @@ export class DrillService {
         this.bots.get(runner.drillId)?.entries();
       },
       ended: (runner) => void this.finished(runner),
+      failed: (runner, error) => this.options.listener.failed?.(runner, error),
     };
     return {
       drillId: record.id,
@@ -299,18 +321,24 @@ export class DrillService {
     const { entries } = await this.options.logs.read(record.id);
     const runner = await DrillRunner.recover(this.runnerOptions(record, resolved.drill), entries);
     if (runner.state.status === 'ended') {
+      // The crash came between the log's 'ended' and the catalogue's.
       runner.dispose();
-      return this.setStatus(record.id, 'ended');
+      return this.setStatus(record.id, runner.state.endReason === 'aborted' ? 'aborted' : 'ended');
     }
     this.runners.set(record.id, runner);
     this.startBots(record, runner);
   }
 
+  /** A drill ended: everything held for it is let go (timers, bots, runner, standby links). */
   private async finished(runner: DrillRunner) {
     this.bots.get(runner.drillId)?.dispose();
     this.bots.delete(runner.drillId);
     runner.dispose();
     this.runners.delete(runner.drillId);
+    this.cancelTimer(runner.drillId);
+    for (const key of this.standbyLinks.keys())
+      if (key.startsWith(`${runner.drillId}:`)) this.standbyLinks.delete(key);
+    this.options.listener.ended?.(runner);
     const reason = runner.state.endReason === 'aborted' ? 'aborted' : 'ended';
     await this.options.catalogue.update((data) => {
       const d = data.drills.find((x) => x.id === runner.drillId);
@@ -339,7 +367,7 @@ export class DrillService {
   async end(drillId: string, reason: 'facilitator' | 'aborted', by?: string) {
     const record = this.record(drillId);
     if (record?.status === 'scheduled') {
-      this.timers.get(drillId)?.cancel();
+      this.cancelTimer(drillId);
       return this.setStatus(
         drillId,
         'aborted',
@@ -441,12 +469,29 @@ export class DrillService {
     if (!record) throw new DrillInputError('unknown-drill', `unknown drill '${drillId}'`);
     if (this.runners.has(drillId))
       throw new DrillInputError('not-ended', 'end the drill before archiving it');
-    this.timers.get(drillId)?.cancel();
+    this.cancelTimer(drillId);
     await this.options.catalogue.update((data) => {
       const d = data.drills.find((x) => x.id === drillId);
       if (d) d.archivedAt = iso(this.options.wall.now());
     });
     this.options.onRevoke?.(drillId);
+  }
+
+  private cancelTimer(drillId: string) {
+    this.timers.get(drillId)?.cancel();
+    this.timers.delete(drillId);
+  }
+
+  /** Which of the service's maps still hold something for a drill (none once it ended). */
+  heldFor(drillId: string): string[] {
+    const held: [string, boolean][] = [
+      ['runners', this.runners.has(drillId)],
+      ['bots', this.bots.has(drillId)],
+      ['timers', this.timers.has(drillId)],
+      ['annotating', this.annotating.has(drillId)],
+      ['standbyLinks', [...this.standbyLinks.keys()].some((k) => k.startsWith(`${drillId}:`))],
+    ];
+    return held.filter(([, holds]) => holds).map(([name]) => name);
   }
 
   live(drillId: string): DrillRunner {

@@ -83,6 +83,16 @@ export class Hub implements DrillListener {
     for (const conn of this.drills.get(drillId) ?? []) conn.ws.close(CLOSE.revoked, reason);
   }
 
+  /**
+   * A drill ended: its sockets close, after the 'ended' event already sent on them, and the hub
+   * forgets the drill (a reconnect is refused like any drill that is not running).
+   */
+  ended(runner: DrillRunner): void {
+    const conns = this.drills.get(runner.drillId);
+    this.drills.delete(runner.drillId);
+    for (const conn of conns ?? []) conn.ws.close(1000, 'the drill has ended');
+  }
+
   close(): void {
     this.heartbeat?.cancel();
     for (const conns of this.drills.values()) for (const c of conns) c.ws.terminate();

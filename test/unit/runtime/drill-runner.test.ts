@@ -3,7 +3,11 @@ import type { Drill } from '../../../server/domain/drill.js';
 import type { LogEntry } from '../../../server/domain/schema/log.js';
 import { scoreDrill } from '../../../server/domain/scoring/score.js';
 import { ManualClock } from '../../../server/runtime/clock.js';
-import { type DrillListener, DrillRunner } from '../../../server/runtime/drill-runner.js';
+import {
+  DrillInputError,
+  type DrillListener,
+  DrillRunner,
+} from '../../../server/runtime/drill-runner.js';
 import type { EventLogStore } from '../../../server/store/store.js';
 import { bundledLibrary, drillOf } from '../../helpers/drills.js';
 
@@ -117,12 +121,16 @@ describe('DrillRunner', () => {
     await runner.act({ role: 'operator', action: 'report-failure' }).catch((e: Error) => {
       error = e;
     });
-    expect(error?.message).to.equal('disk full');
+    expect(error).to.be.instanceOf(DrillInputError);
+    expect((error as DrillInputError).code).to.equal('storage-failed');
+    expect(error?.message).to.match(/not recorded: the server cannot write this drill's log/);
+    expect(runner.failure?.message).to.equal('disk full');
     store.failing = false;
+    error = undefined;
     await runner.act({ role: 'operator', action: 'report-failure' }).catch((e: Error) => {
       error = e;
     });
-    expect(error?.message).to.match(/cannot be written: disk full/);
+    expect((error as DrillInputError | undefined)?.code).to.equal('storage-failed');
     expect(store.logs.get('d1')?.filter((e) => e.type === 'action')).to.have.lengthOf(0);
     runner.dispose();
   });

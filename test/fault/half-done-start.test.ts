@@ -1,0 +1,80 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { CatalogueData } from '../../server/store/catalogue-schema.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const MIN = 60_000;
+const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'];
+
+/**
+ * Starting and ending a drill each write twice: the drill's log, then the catalogue. A crash
+ * between the two leaves them disagreeing; these tests make that state by hand (the catalogue
+ * as it was before the second write) and restart over it.
+ */
+describe('a crash between a drill’s log and the catalogue', () => {
+  let t: TestServer;
+  beforeEach(async () => {
+    t = await startTestServer();
+  });
+  afterEach(() => t.stop());
+
+  /** Stops the server, puts the drill's catalogue record back as `change` says, restarts. */
+  async function crashBeforeCatalogue(
+    drillId: string,
+    change: (d: Record<string, unknown>) => void,
+  ) {
+    await t.server.service.settled();
+    await t.server.close();
+    const file = join(t.dataDir, 'catalogue.json');
+    const data = JSON.parse(await readFile(file, 'utf8')) as CatalogueData;
+    const record = data.drills.find((d) => d.id === drillId) as unknown as Record<string, unknown>;
+    change(record);
+    await writeFile(file, `${JSON.stringify(data, null, 2)}\n`);
+    await t.restart();
+  }
+
+  async function create() {
+    const res = await t.facilitator
+      .post('/api/drills', {
+        scenario: 'kakao-pangyo-fire',
+        mode: 'now',
+        assignments: ROLES.map((role) => ({ role, bot: false })),
+      })
+      .expect(201);
+    return res.body.drill.id as string;
+  }
+
+  const log = async (id: string) => (await t.server.logs.read(id)).entries;
+
+  it('resumes a drill whose log started while the catalogue still says scheduled, and never starts it twice', async () => {
+    const id = await create();
+    const [first] = await log(id);
+    await crashBeforeCatalogue(id, (d) => {
+      d.status = 'scheduled';
+      delete d.startedAt;
+    });
+    const record = t.server.service.record(id);
+    expect(record?.status).to.equal('running');
+    expect(record?.startedAt).to.equal(first?.at);
+    t.clock.advance(3 * MIN);
+    await t.server.service.settled();
+    const entries = await log(id);
+    expect(entries.map((e) => e.seq)).to.deep.equal(entries.map((_, i) => i + 1));
+    expect(entries.filter((e) => e.type === 'drill-started')).to.have.length(1);
+    expect(entries.filter((e) => e.type === 'inject-delivered').map((e) => e.inject)).to.deep.equal(
+      ['battery-room-fire'],
+    );
+  });
+
+  it('marks an aborted drill aborted, not ended, when the catalogue missed the abort', async () => {
+    const id = await create();
+    await t.facilitator.post(`/api/drills/${id}/abort`).expect(200);
+    await crashBeforeCatalogue(id, (d) => {
+      d.status = 'running';
+      delete d.endedAt;
+    });
+    expect(t.server.service.record(id)?.status).to.equal('aborted');
+    expect(t.server.service.heldFor(id)).to.deep.equal([]);
+  });
+});
