@@ -44,7 +44,7 @@ function decisions(r: DrillReport): string {
 function improvements(r: DrillReport): string {
   const rows = r.improvements.map(
     (i) =>
-      `<tr data-improvement="${esc(i.id)}">${tdHtml(`${esc(i.concerns.kind)} <span class="mono">${esc(i.concerns.id)}</span><br>${esc(i.concerns.title)}`)}${td(i.observation)}${td(i.recommendation)}${r.audience === 'viewer' ? '' : td(i.owner ?? 'unassigned')}${td(i.dueDate ?? '—')}${tdHtml(pill(i.status))}${td(seqs(i.evidence), 'mono')}</tr>`,
+      `<tr data-improvement="${esc(i.id)}">${tdHtml(`${esc(i.concerns.kind)} <span class="id">${esc(i.concerns.id)}</span><br>${esc(i.concerns.title)}`)}${td(i.observation)}${td(i.recommendation)}${r.audience === 'viewer' ? '' : td(i.owner ?? 'unassigned')}${td(i.dueDate ?? '—')}${tdHtml(pill(i.status))}${td(seqs(i.evidence), 'mono')}</tr>`,
   );
   const head = ['concerns', 'observation', 'recommendation', 'owner', 'due', 'status', 'evidence'];
   return section(
@@ -58,6 +58,7 @@ function improvements(r: DrillReport): string {
 }
 
 function debriefs(r: DrillReport): string {
+  const roles = new Map(r.scorecard.roles.map((x) => [x.role, x.name]));
   if (!r.debriefs.length)
     return section(
       'debrief',
@@ -65,12 +66,22 @@ function debriefs(r: DrillReport): string {
       '<p class="none">No participant has answered the debrief yet.</p>',
     );
   const blocks = r.debriefs.map(
-    (d) => `<div class="debrief"><h3>${esc(d.person ? `${d.person} · ${d.role}` : d.role)}</h3>
+    (
+      d,
+    ) => `<div class="debrief"><h3>${esc(d.person ? `${d.person} · ${roles.get(d.role) ?? d.role}` : (roles.get(d.role) ?? d.role))}</h3>
 <p class="note">What went well</p><blockquote>${esc(d.wentWell || '—')}</blockquote>
 <p class="note">What did not go well</p><blockquote>${esc(d.didNotGoWell || '—')}</blockquote></div>`,
   );
   return section('debrief', 'Debrief', blocks.join('\n'), "The participants' own words.");
 }
+
+const TIMING_NAMES: Record<string, string> = {
+  timeToAcknowledge: 'time to acknowledge',
+  timeToDeclare: 'time to declare',
+  timeToRightGrade: 'time to the right grade',
+  timeToFirstExternalNotice: 'time to first external notice',
+  timeToClose: 'time to close',
+};
 
 const signed = (n: number | undefined) =>
   n === undefined ? '—' : n > 0 ? `+${n}` : n === 0 ? '±0' : String(n);
@@ -91,13 +102,14 @@ function comparison(r: DrillReport): string {
   );
   const steps = c.steps.map(
     (s) =>
-      `<tr>${td(s.step, 'mono')}${tdHtml(pill(s.before))}${tdHtml(pill(s.after))}${tdHtml(`<span class="${s.change}">${s.change}</span>`)}</tr>`,
+      `<tr>${td(s.step, 'id')}${tdHtml(pill(s.before))}${tdHtml(pill(s.after))}${tdHtml(`<span class="${s.change}">${s.change}</span>`)}</tr>`,
   );
   const rules = c.rules.map(
-    (x) => `<tr>${td(x.rule, 'mono')}${td(x.before, 'num')}${td(x.after, 'num')}</tr>`,
+    (x) => `<tr>${td(x.rule, 'id')}${td(x.before, 'num')}${td(x.after, 'num')}</tr>`,
   );
   const timings = c.timings.map(
-    (t) => `<tr>${td(t.metric)}${td(dur(t.beforeMs))}${td(dur(t.afterMs))}</tr>`,
+    (t) =>
+      `<tr>${td(TIMING_NAMES[t.metric] ?? t.metric)}${td(dur(t.beforeMs))}${td(dur(t.afterMs))}</tr>`,
   );
   return section(
     'comparison',

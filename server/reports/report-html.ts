@@ -156,7 +156,7 @@ function steps(card: Scorecard): string {
       ? ` <span class="note">overridden by ${esc(single.overridden.by)} from ${esc(single.overridden.original)}: ${esc(single.overridden.reason)}</span>`
       : '';
     rows.push(
-      `<tr data-step="${esc(s.step)}" data-verdict="${esc(s.verdict)}">${tdHtml(`<span class="mono">${esc(s.step)}</span><br>${esc(s.title)}`)}${td(role(s.role))}${td(s.stage)}${tdHtml(pill(s.verdict) + override)}${td(at(single?.deadline))}${td(at(single?.doneAt))}${td(single ? by(single.persons) : s.occurrences.length ? `${s.occurrences.length} occurrences` : '—')}${td(single ? seqs(single.evidence) : '', 'mono')}</tr>`,
+      `<tr data-step="${esc(s.step)}" data-verdict="${esc(s.verdict)}">${tdHtml(`<span class="id">${esc(s.step)}</span><br>${esc(s.title)}`)}${td(role(s.role))}${td(s.stage)}${tdHtml(pill(s.verdict) + override)}${td(at(single?.deadline))}${td(at(single?.doneAt))}${td(single ? by(single.persons) : s.occurrences.length ? `${s.occurrences.length} occurrences` : '—')}${td(single ? seqs(single.evidence) : '', 'mono')}</tr>`,
     );
     if (single) continue;
     for (const o of s.occurrences) {
@@ -182,7 +182,7 @@ function violations(card: Scorecard): string {
   const rows = card.rules.flatMap((r) =>
     r.violations.map(
       (v) =>
-        `<tr data-rule="${esc(r.rule)}"${v.overridden ? ' data-dismissed="true"' : ''}>${tdHtml(`<span class="mono">${esc(r.rule)}</span> #${v.n}<br>${esc(r.title)}`)}${td(role(v.role))}${td(v.person ? (names.get(v.person) ?? v.person) : '—')}${td(at(v.t))}${tdHtml(`${esc(v.message)}${v.overridden ? ` <span class="note">dismissed by ${esc(v.overridden.by)}: ${esc(v.overridden.reason)}</span>` : ''}`)}${td(seqs(v.evidence), 'mono')}</tr>`,
+        `<tr data-rule="${esc(r.rule)}"${v.overridden ? ' data-dismissed="true"' : ''}>${tdHtml(`<span class="id">${esc(r.rule)}</span> #${v.n}<br>${esc(r.title)}`)}${td(role(v.role))}${td(v.person ? (names.get(v.person) ?? v.person) : '—')}${td(at(v.t))}${tdHtml(`${esc(v.message)}${v.overridden ? ` <span class="note">dismissed by ${esc(v.overridden.by)}: ${esc(v.overridden.reason)}</span>` : ''}`)}${td(seqs(v.evidence), 'mono')}</tr>`,
     ),
   );
   const kept = card.rules.filter((r) => r.kept).map((r) => r.rule);
@@ -190,7 +190,7 @@ function violations(card: Scorecard): string {
     'violations',
     'Communication rule violations',
     `${table(['rule', 'role', 'person', 'at', 'what', 'evidence'], rows, { empty: 'No rule was broken.' })}
-<p class="note">Rules kept: ${kept.length ? kept.map((k) => `<span class="mono">${esc(k)}</span>`).join(', ') : 'none'}.</p>`,
+<p class="note">Rules kept: ${kept.length ? kept.map((k) => `<span class="id">${esc(k)}</span>`).join(', ') : 'none'}.</p>`,
   );
 }
 

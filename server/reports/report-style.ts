@@ -36,6 +36,8 @@ th, td { text-align: left; padding: 5px 7px; border-bottom: 1px solid var(--line
 th { background: var(--band); font-weight: 600; color: var(--muted); font-size: 11px; text-transform: uppercase; letter-spacing: .03em; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.mono, .mono { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 11px; }
+/* A step or rule id never breaks at its hyphens: it is what readers search the manual for. */
+.id { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 11px; white-space: nowrap; }
 tr.occurrence td { color: var(--muted); border-bottom-style: dotted; }
 tr.occurrence td:first-child { padding-left: 22px; }
 .pill { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 11px; font-weight: 600; white-space: nowrap; }
