@@ -21,13 +21,16 @@ function nowT() {
     ? clock.t + (performance.now() - clock.at) * (data.drill.timeScale || 1)
     : clock.t;
 }
+const tick = () => {
+  $('#clock').textContent = drillTime(nowT());
+};
 function syncClock(t, running) {
   const estimate = nowT();
   clock = { t: Math.max(estimate, t ?? 0), at: performance.now(), running };
+  tick();
 }
-setInterval(() => {
-  $('#clock').textContent = drillTime(nowT());
-}, 500);
+setInterval(tick, 500);
+tick();
 
 // ------------------------------------------------------------------ drawing
 const roleName = (id) => state?.manual.roles.find((r) => r.id === id)?.name || id;

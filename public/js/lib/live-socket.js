@@ -61,8 +61,8 @@ export function liveSocket(path, callbacks, options = {}) {
       }
       callbacks.onState?.('closed', e);
       attempt++;
-      // Quick first retries, then at most every 10 s, so a restarted server is found fast.
-      timer = setTimeout(connect, Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)));
+      // A first retry after a second, then doubling to at most every 10 s.
+      timer = setTimeout(connect, Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)));
     });
   };
   connect();

@@ -1,0 +1,160 @@
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { scoreDrill } from '../../server/domain/scoring/score.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { launch, person, screenshot } from './browser.js';
+import { act, advance, signInPage } from './drill-pages.js';
+
+const MIN = 60_000;
+const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'] as const;
+type Role = (typeof ROLES)[number];
+
+describe('a drill run through the browser pages', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let t: TestServer;
+  const contexts: BrowserContext[] = [];
+  before(async () => {
+    browser = await launch();
+    t = await startTestServer();
+  });
+  after(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it('is scheduled, played by four people and scored, and the report shows score()’s verdicts', async () => {
+    const password = t.server.seeded?.password ?? '';
+    const staff = await person(browser);
+    contexts.push(staff);
+    const console = await staff.newPage();
+    await signInPage(console, t.server.url, 'facilitator', password);
+    await screenshot(console, 'drills-overview');
+
+    // Schedule the Pangyo fire now, one person of the demo team per role.
+    await console.getByRole('link', { name: 'Schedule a drill' }).click();
+    await console.selectOption('#scenario', 'kakao-pangyo-fire');
+    await console.getByLabel('Team').selectOption({ label: 'Pangyo on-call' });
+    expect(await console.locator('#preview-injects tbody tr').count()).to.be.greaterThan(5);
+    const people: Record<Role, string> = {
+      'control-tower': 'Lee Seo-yeon',
+      operator: 'Kim Min-jun',
+      communicator: 'Choi Yu-na',
+      'operations-lead': 'Jung Hae-won',
+    };
+    for (const role of ROLES)
+      await console
+        .locator(`select[data-role="${role}"]`)
+        .first()
+        .selectOption({ label: people[role] });
+    await screenshot(console, 'new-drill');
+    await console.getByRole('button', { name: 'Schedule the drill' }).click();
+    await console.locator('#created').waitFor();
+    await screenshot(console, 'new-drill-links');
+    const links = {} as Record<Role, string>;
+    for (const role of ROLES)
+      links[role] = await console.locator(`#links input[data-role="${role}"]`).inputValue();
+    expect(Object.values(links).every((l) => /\/join\/fd_join_/.test(l))).to.equal(true);
+    const drillId =
+      (await console.locator('#open-console').getAttribute('href'))?.split('/').pop() ?? '';
+    await console.locator('#open-console').click();
+    await console.locator('#timeline li[data-type="drill-started"]').waitFor();
+
+    // Four participants join by their links, each in a browser context of their own.
+    const pages = {} as Record<Role, Page>;
+    for (const role of ROLES) {
+      const context = await person(browser);
+      contexts.push(context);
+      pages[role] = await context.newPage();
+      await pages[role].goto(new URL(new URL(links[role]).pathname, t.server.url).toString());
+      await pages[role].locator('#drill-status.status-running').waitFor();
+    }
+    await console.waitForFunction(
+      () => document.querySelectorAll('#connected li[data-staff="false"]').length === 4,
+    );
+
+    // 00:02: the battery-room fire takes KakaoTalk, and with it the primary messenger, down.
+    await advance(t, 2 * MIN + 5_000);
+    const operator = pages.operator;
+    await operator.locator('#inbox li[data-inject="battery-room-fire"]').waitFor();
+    await operator
+      .locator('#channels [data-channel="primary-messenger"][data-state="down"]')
+      .waitFor();
+    await operator.locator('#board tr[data-service="kakaotalk"][data-state="down"]').waitFor();
+    // The operator reports on KakaoTalk although it is down: the page lets them.
+    const wrong = await act(operator, {
+      action: 'report-failure',
+      channel: 'primary-messenger',
+      text: 'Pangyo hosts unreachable, KakaoTalk down',
+      fields: { service: 'kakaotalk', symptom: 'edge 5xx 100%' },
+    });
+    await screenshot(operator, 'participant-operator');
+    await advance(t, 30_000);
+    const declared = await act(pages['control-tower'], {
+      action: 'declare-incident',
+      channel: 'secondary-messenger',
+      text: 'Incident declared: Pangyo power loss. Control Tower leads.',
+    });
+    await act(pages['control-tower'], {
+      action: 'set-grade',
+      fields: { grade: '1', reason: 'KakaoTalk down for most users' },
+    });
+    await advance(t, 30_000);
+    const dashboard = await act(pages.communicator, {
+      action: 'open-dashboard',
+      channel: 'incident-dashboard',
+      text: 'Dashboard open: Pangyo fire',
+    });
+    await advance(t, 30_000);
+    const notice = await act(pages['operations-lead'], {
+      action: 'post-external-notice',
+      channel: 'status-page',
+      text: 'Some Kakao services are unavailable. We are working on it.',
+      fields: { audience: 'users' },
+    });
+    await screenshot(pages['control-tower'], 'participant-control-tower');
+
+    // The facilitator's console shows every one of them as it happened.
+    for (const seq of [wrong, declared, dashboard, notice])
+      await console.locator(`#timeline li[data-seq="${seq}"]`).waitFor();
+    expect(
+      await console.locator(`#timeline li[data-seq="${wrong}"]`).getAttribute('class'),
+    ).to.include('undelivered');
+    await console.locator('#scores [data-role="operator"]').waitFor();
+    await screenshot(console, 'console-live');
+
+    // The facilitator ends it; the console offers the report.
+    await advance(t, MIN);
+    await console.getByRole('button', { name: 'End the drill' }).click();
+    await console.locator('#report-link:not([hidden])').waitFor();
+    for (const role of ROLES) await pages[role].locator('#debrief:not([hidden])').waitFor();
+    await screenshot(pages.operator, 'participant-debrief');
+
+    // The report shows exactly the verdicts score() gives on the stored log.
+    const { entries } = await t.server.logs.read(drillId);
+    const resolved = t.server.library.resolve('kakao-pangyo-fire');
+    if (!resolved) throw new Error('the scenario is in the library');
+    const card = scoreDrill(resolved.drill, entries);
+    const charged = card.rules.filter((r) =>
+      r.violations.some((v) => v.role === 'operator' && v.evidence.includes(wrong)),
+    );
+    expect(charged.map((r) => r.rule)).to.include('nothing-on-failed-primary');
+    await console.locator('#report-link').click();
+    await console.waitForURL(/\/report$/);
+    const shown = await console.$$eval('[data-step][data-verdict]', (rows) =>
+      rows.map((r) => [r.getAttribute('data-step'), r.getAttribute('data-verdict')]),
+    );
+    const firstShown = new Map<string, string>();
+    for (const [step, verdict] of shown)
+      if (step && !firstShown.has(step)) firstShown.set(step, verdict ?? '');
+    expect(Object.fromEntries(firstShown)).to.deep.equal(
+      Object.fromEntries(card.steps.map((s) => [s.step, s.verdict])),
+    );
+    const rulesShown = await console.$$eval('[data-rule]', (rows) =>
+      rows.map((r) => r.getAttribute('data-rule')),
+    );
+    for (const rule of charged) expect(rulesShown).to.include(rule.rule);
+    await screenshot(console, 'report');
+  });
+});

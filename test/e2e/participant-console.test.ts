@@ -1,0 +1,181 @@
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { fold } from '../../server/domain/engine/reduce.js';
+import { CLOSE } from '../../server/ws/protocol.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { launch, person, screenshot } from './browser.js';
+import { advance } from './drill-pages.js';
+
+const MIN = 60_000;
+const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'];
+
+/** Schedules a drill now with one person of the roster per role; returns its id and links. */
+async function drillNow(t: TestServer, roles = ROLES) {
+  const people = (await t.facilitator.get('/api/people').expect(200)).body.people as {
+    id: string;
+  }[];
+  const res = await t.facilitator
+    .post('/api/drills', {
+      scenario: 'kakao-pangyo-fire',
+      mode: 'now',
+      assignments: roles.map((role, i) => ({ role, personId: people[i]?.id })),
+    })
+    .expect(201);
+  const links = Object.fromEntries(
+    (res.body.links as { role: string; url: string }[]).map((l) => [
+      l.role,
+      new URL(l.url).pathname,
+    ]),
+  );
+  return { id: res.body.drill.id as string, links };
+}
+
+describe('the participant console', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let t: TestServer;
+  let context: BrowserContext;
+  before(async () => {
+    browser = await launch();
+    t = await startTestServer();
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+  beforeEach(async () => {
+    context = await person(browser);
+  });
+  afterEach(async () => {
+    await context.close();
+  });
+
+  const open = async (path: string): Promise<Page> => {
+    const page = await context.newPage();
+    await page.goto(`${t.server.url}${path}`);
+    await page.locator('#drill-status.status-running').waitFor();
+    return page;
+  };
+
+  it('never shows a role another role’s injects, scenario or ad hoc', async () => {
+    const drill = await drillNow(t);
+    const pages = Object.fromEntries(
+      await Promise.all(
+        ROLES.map(async (role) => [role, await open(drill.links[role] ?? '')] as const),
+      ),
+    );
+    await t.facilitator
+      .post(`/api/drills/${drill.id}/inject`, {
+        to: ['communicator'],
+        title: 'Press desk asks for the dashboard link',
+        text: 'For the communicator only.',
+      })
+      .expect(201);
+    await advance(t, 40 * MIN);
+    const resolved = t.server.library.resolve('kakao-pangyo-fire');
+    if (!resolved) throw new Error('the scenario is in the library');
+    const { entries } = await t.server.logs.read(drill.id);
+    const injects = fold(resolved.drill, entries).injects;
+    expect(injects.length).to.be.greaterThan(4);
+    for (const role of ROLES) {
+      const page = pages[role] as Page;
+      const mine = injects.filter((i) => i.to.includes(role));
+      const others = injects.filter((i) => !i.to.includes(role));
+      expect(others, `${role} is not sent everything`).to.not.be.empty;
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('#inbox li[data-seq]').length === n,
+        mine.length,
+      );
+      const shown = await page.$$eval('#inbox li[data-seq]', (items) =>
+        items.map((li) => Number(li.getAttribute('data-seq'))),
+      );
+      expect(
+        shown.sort((a, b) => a - b),
+        role,
+      ).to.deep.equal(mine.map((i) => i.seq));
+      const text = await page.evaluate(() => document.body.innerText);
+      for (const other of others)
+        expect(text, `${role} sees “${other.title}”`).to.not.include(other.title);
+    }
+    await screenshot(pages.communicator as Page, 'participant-communicator-late');
+  });
+
+  it('shows a banner when the server drops the socket, then the missed injects once', async () => {
+    const drill = await drillNow(t, ['operator']);
+    const page = await open(drill.links.operator ?? '');
+    // Watch the banner from inside the page: it may show only for the second the retry takes.
+    await page.evaluate(() => {
+      const banner = document.getElementById('banner') as HTMLElement;
+      const w = window as unknown as { bannerTexts: string[] };
+      w.bannerTexts = [];
+      new MutationObserver(() => {
+        if (!banner.hidden) w.bannerTexts.push(banner.textContent ?? '');
+      }).observe(banner, { attributes: true, childList: true, characterData: true, subtree: true });
+    });
+    // The server closes the socket as it does for a client too slow to keep up (4008: resume).
+    const hub = t.server.hub as unknown as {
+      drills: Map<string, Set<{ ws: { close(code: number, reason: string): void } }>>;
+    };
+    const sockets = [...(hub.drills.get(drill.id) ?? [])];
+    expect(sockets).to.have.lengthOf(1);
+    for (const conn of sockets) conn.ws.close(CLOSE.tooSlow, 'too slow: reconnect');
+    await advance(t, 2 * MIN + 1_000); // the battery-room fire is delivered while it is away
+    await page.locator('#banner:not([hidden])').waitFor();
+    await page.locator('#inbox li[data-inject="battery-room-fire"]').waitFor();
+    await page.waitForFunction(
+      () => !/Disconnected/.test(document.getElementById('banner')?.textContent ?? ''),
+    );
+    expect(await page.locator('#inbox li[data-inject="battery-room-fire"]').count()).to.equal(1);
+    const texts = await page.evaluate(
+      () => (window as unknown as { bannerTexts: string[] }).bannerTexts,
+    );
+    expect(texts.some((x) => /Disconnected/.test(x))).to.equal(true);
+    expect(texts.some((x) => /Reconnected/.test(x))).to.equal(true);
+    // And the world it changed: the primary messenger is shown down.
+    await page.locator('#channels [data-channel="primary-messenger"][data-state="down"]').waitFor();
+  });
+
+  it('can be worked by keyboard alone: an action, then the debrief', async () => {
+    const drill = await drillNow(t, ['control-tower']);
+    const page = await open(drill.links['control-tower'] ?? '');
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+    const tabTo = async (id: string) => {
+      for (let i = 0; i < 60 && (await focused()) !== id; i++) await page.keyboard.press('Tab');
+      expect(await focused(), `Tab reaches #${id}`).to.equal(id);
+    };
+    await tabTo('action');
+    await page.keyboard.type('Declare');
+    expect(await page.inputValue('#action')).to.equal('declare-incident');
+    await tabTo('channel');
+    await page.keyboard.type('Secondary');
+    expect(await page.inputValue('#channel')).to.equal('secondary-messenger');
+    await tabTo('text');
+    await page.keyboard.type('Declared by keyboard');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() =>
+      /Recorded as #\d+/.test(document.getElementById('act-status')?.textContent ?? ''),
+    );
+    const { entries } = await t.server.logs.read(drill.id);
+    const action = entries.find((e) => e.type === 'action');
+    expect(action).to.include({
+      action: 'declare-incident',
+      channel: 'secondary-messenger',
+      text: 'Declared by keyboard',
+    });
+
+    await t.facilitator.post(`/api/drills/${drill.id}/end`).expect(200);
+    await page.locator('#debrief:not([hidden])').waitFor();
+    expect(await focused()).to.equal('h-debrief');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('We declared fast.');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Nobody set a grade.');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() =>
+      /Thank you/.test(document.getElementById('debrief-status')?.textContent ?? ''),
+    );
+    await screenshot(page, 'participant-keyboard-debrief');
+  });
+});
