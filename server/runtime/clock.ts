@@ -59,6 +59,8 @@ export class ManualClock implements WallClock {
     return {
       cancel: () => {
         timer.cancelled = true;
+        // Let go of it now: its callback may hold a whole drill that has ended.
+        this.timers = this.timers.filter((t) => t !== timer);
       },
     };
   }
