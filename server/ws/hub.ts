@@ -50,6 +50,7 @@ const send = (ws: WebSocket, message: ServerMessage) => ws.send(JSON.stringify(m
 export class Hub implements DrillListener {
   private readonly wss: WebSocketServer;
   private readonly drills = new Map<string, Set<Connection>>();
+  private readonly corked = new Set<Duplex>();
   private heartbeat?: TimerHandle;
 
   constructor(private readonly options: HubOptions) {
@@ -125,7 +126,25 @@ export class Hub implements DrillListener {
       conn.ws.close(CLOSE.tooSlow, 'too slow: reconnect with your last sequence number');
       return;
     }
+    this.hold(conn.ws);
     conn.ws.send(data);
+  }
+
+  /**
+   * Corks a socket until the end of this tick, so that what a batch of entries sends it (and
+   * the acks that follow in the same tick) leaves in one write, not one syscall a message.
+   * ws has no public cork; it keeps its net.Socket as `_socket`.
+   */
+  private hold(ws: WebSocket) {
+    const socket = (ws as unknown as { _socket?: Duplex })._socket;
+    if (!socket || this.corked.has(socket)) return;
+    socket.cork();
+    this.corked.add(socket);
+    if (this.corked.size === 1)
+      process.nextTick(() => {
+        for (const s of this.corked) s.uncork();
+        this.corked.clear();
+      });
   }
 
   private refuse(socket: Duplex, status: number, text: string) {

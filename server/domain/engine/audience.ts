@@ -12,11 +12,11 @@ export function audienceOf(drill: Drill, state: DrillState, entry: LogEntry): st
   const everyone = drill.manual.roles.map((r) => r.id);
   switch (entry.type) {
     case 'inject-delivered': {
-      const delivered = state.injects.find((i) => i.seq === entry.seq);
+      const delivered = latest(state.injects, (i) => i.seq === entry.seq);
       return delivered ? [...delivered.to] : [];
     }
     case 'action': {
-      const record = state.actions.find((a) => a.entry.seq === entry.seq);
+      const record = latest(state.actions, (a) => a.entry.seq === entry.seq);
       if (!record) return [entry.role];
       return [...new Set([entry.role, ...record.recipients])];
     }
@@ -39,7 +39,7 @@ export function participantEvent(
   entry: LogEntry,
 ): Record<string, unknown> {
   if (entry.type === 'inject-delivered') {
-    const delivered = state.injects.find((i) => i.seq === entry.seq);
+    const delivered = latest(state.injects, (i) => i.seq === entry.seq);
     return {
       seq: entry.seq,
       t: entry.t,
@@ -54,8 +54,14 @@ export function participantEvent(
   }
   const { at: _at, ...rest } = entry;
   if (entry.type === 'action') {
-    const record = state.actions.find((a) => a.entry.seq === entry.seq);
+    const record = latest(state.actions, (a) => a.entry.seq === entry.seq);
     return { ...rest, delivered: record?.delivered ?? false };
   }
   return rest;
+}
+
+/** The last item that matches: the entry being announced was usually just folded in, at the end. */
+function latest<T>(items: readonly T[], match: (item: T) => boolean): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (match(items[i] as T)) return items[i];
+  return undefined;
 }
