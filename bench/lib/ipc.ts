@@ -67,6 +67,14 @@ export class Child {
     return kb / 1024;
   }
 
+  /** CPU time the child has used so far (user + system), in ms, from /proc. */
+  async cpuMs(): Promise<number> {
+    const stat = await readFile(`/proc/${this.process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat; 12 and 13 after the pid and name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  }
+
   /** Asks the child to exit, and kills it if it has not within two seconds. */
   async stop(): Promise<void> {
     if (this.process.exitCode !== null || this.process.signalCode !== null) return;

@@ -77,6 +77,7 @@ serve(
       let counting = false;
       let stopping = false;
       let acks = 0;
+      let total = 0;
       let errors = 0;
       let firstError: string | undefined;
       const sent = new Array<number>(sockets.length).fill(0);
@@ -100,6 +101,7 @@ serve(
       onAck = (i, message) => {
         outstanding -= 1;
         if (message.type === 'ack') {
+          total += 1;
           if (counting) acks += 1;
         } else {
           errors += 1;
@@ -127,7 +129,7 @@ serve(
           setTimeout(resolve, 5_000);
         });
       onAck = undefined;
-      return { acks, windowMs, errors, firstError, perSecond: (acks / windowMs) * 1_000 };
+      return { acks, total, windowMs, errors, firstError, perSecond: (acks / windowMs) * 1_000 };
     },
 
     closeAll() {

@@ -29,7 +29,12 @@ export async function startFiredrill(
   dataDir: string,
   store: 'files' | 'naive-lowdb' = 'files',
 ): Promise<{ child: Child; url: string; wsUrl: string }> {
-  const child = await startChild('firedrill server', 'servers/firedrill.ts', { cpu: SERVER_CPU });
+  // BENCH_PROFILE=<dir> writes a CPU profile of each server process there (node --cpu-prof).
+  const profile = process.env.BENCH_PROFILE;
+  const child = await startChild('firedrill server', 'servers/firedrill.ts', {
+    cpu: SERVER_CPU,
+    nodeArgs: profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [],
+  });
   const { url } = await child.call<{ url: string }>('start', {
     dataDir,
     store,

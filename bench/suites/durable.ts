@@ -10,6 +10,12 @@ interface LoopResult {
   errors: number;
   firstError?: string;
   perSecond: number;
+  /** Acks over the whole loop, warm-up and drain included. */
+  total: number;
+  /** Server CPU ms per 1,000 acked actions over the whole loop (less noisy than the rate). */
+  cpuPerK?: number;
+  /** The load generator's CPU ms per 1,000 actions. */
+  loadCpuPerK?: number;
 }
 
 /** Runs the closed loop against a fresh server over `store`; resolves with the acks per second. */
@@ -29,12 +35,16 @@ async function run(store: 'files' | 'naive-lowdb', durationMs: number): Promise<
     await load.call('open', {
       urls: drills.flatMap((d) => d.tokens.map((t) => `${fd.wsUrl}/ws?token=${t}`)),
     });
+    const cpuBefore = await server.cpuMs();
+    const loadBefore = await load.cpuMs();
     const result = await load.call<LoopResult>('loop', {
       durationMs,
       warmupMs: 500,
       thinkMs: 0,
       channel: 'secondary-messenger',
     });
+    result.cpuPerK = ((await server.cpuMs()) - cpuBefore) / (result.total / 1000);
+    result.loadCpuPerK = ((await load.cpuMs()) - loadBefore) / (result.total / 1000);
     if (result.errors)
       throw new Error(`${store}: ${result.errors} actions refused, e.g. ${result.firstError}`);
     return result;
@@ -60,7 +70,7 @@ export async function durable(options: { quick: boolean }): Promise<Metric[]> {
       'actions/s',
       naive.perSecond,
       { op: '>=', value: 10_000 },
-      `closed loop, 200 sockets in 50 drills, ${durationMs / 1000} s after 0.5 s warm-up; each validated, appended and fdatasync'd (group commit), acked and fanned out; baseline: lowdb write per action`,
+      `closed loop, 200 sockets in 50 drills, ${durationMs / 1000} s after 0.5 s warm-up; each validated, appended and fdatasync'd (group commit), acked and fanned out; baseline: lowdb write per action; CPU ms per 1,000 actions: server ${files.cpuPerK?.toFixed(0)}, load generator ${files.loadCpuPerK?.toFixed(0)} (naive: server ${naive.cpuPerK?.toFixed(0)})`,
     ),
     metric(
       'durable_ratio_vs_naive_lowdb',
