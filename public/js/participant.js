@@ -3,7 +3,7 @@
 // a debrief form when the drill ends.
 import { liveSocket } from './lib/live-socket.js';
 import { $, clientId, data, drillTime, h, say } from './lib/page.js';
-import { applyEvent, fromWelcome, roleActions } from './lib/role-state.js';
+import { applyBoard, applyEvent, fromWelcome, roleActions } from './lib/role-state.js';
 import { drawActionForm, readActionForm } from './participant-form.js';
 
 const t = data.strings;
@@ -216,6 +216,25 @@ function drawAll() {
   drawLog();
 }
 
+// ------------------------------------------------------------------ the status board
+async function refreshBoard() {
+  if (!state || state.status === 'ended') return;
+  try {
+    const res = await fetch(data.board, { headers: { accept: 'application/json' } });
+    if (!res.ok) return;
+    const board = await res.json();
+    applyBoard(state, board);
+    syncClock(board.t, state.status === 'running');
+    drawStatus();
+    drawBoard();
+    drawChannels();
+    drawActionForm(state, data, true);
+  } catch {
+    // Offline: the banner says so; the next round tries again.
+  }
+}
+setInterval(refreshBoard, data.boardPollMs || 5000);
+
 // ------------------------------------------------------------------ the connection
 function banner(text, tone = 'warn') {
   const el = $('#banner');
@@ -239,6 +258,7 @@ const socket = liveSocket(data.socket, {
     } else banner('');
     everConnected = true;
     drawAll();
+    refreshBoard();
   },
   onEvent(event) {
     if (!state) return;

@@ -51,6 +51,7 @@ async function ring(drill) {
   const box = $('#ring');
   $('#ring-title').textContent = drill.title;
   $('#ring-open').href = path;
+  say($('#standby-status'), '');
   box.hidden = false;
   $('#h-ring').focus();
   flashTitle();

@@ -13,6 +13,7 @@ import { authenticate, type Caller, SESSION_COOKIE } from './auth/middleware.js'
 import { tokenHash } from './auth/tokens.js';
 import { errorHandler, notFound } from './errors.js';
 import { mountPages } from './pages/mount.js';
+import { boardRoutes } from './routes/board.js';
 import { drillRoutes } from './routes/drills.js';
 import { libraryRoutes } from './routes/library.js';
 import { liveLink, participantRoutes } from './routes/participants.js';
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', rosterRoutes({ catalogue, wall, baseUrl: config.baseUrl }));
   app.use(reportRoutes({ ...deps, baseUrl: config.baseUrl }));
   app.use('/api', libraryRoutes(deps));
+  app.use('/api', boardRoutes(deps));
   mountPages(app, deps);
   app.use((_req, _res, next) => next(notFound('no such page or API route')));
   app.use(errorHandler(deps.log));

@@ -157,4 +157,73 @@ describe('a drill run through the browser pages', function () {
     for (const rule of charged) expect(rulesShown).to.include(rule.rule);
     await screenshot(console, 'report');
   });
+
+  it('lets an evaluator note, record an off-platform action and override a verdict from the console', async () => {
+    const account = await t.facilitator
+      .post('/api/accounts', { username: 'eve', role: 'evaluator' })
+      .expect(201);
+    const people = (await t.facilitator.get('/api/people').expect(200)).body.people as {
+      id: string;
+    }[];
+    const created = await t.facilitator
+      .post('/api/drills', {
+        scenario: 'kakao-pangyo-fire',
+        mode: 'now',
+        assignments: [{ role: 'operator', personId: people[1]?.id }],
+      })
+      .expect(201);
+    const drillId = created.body.drill.id as string;
+    const context = await person(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    await signInPage(page, t.server.url, 'eve', account.body.password);
+    await page.goto(`${t.server.url}/drills/${drillId}`);
+    await page.locator('#timeline li[data-type="drill-started"]').waitFor();
+    expect(
+      await page.locator('#controls').count(),
+      'an evaluator has no facilitator controls',
+    ).to.equal(0);
+    await advance(t, 3 * MIN);
+
+    await page.getByLabel('Note').fill('Operator phoned the Control Tower instead of writing.');
+    await page.getByRole('button', { name: 'Add the note' }).click();
+    await page.locator('#timeline li[data-type="note"]').waitFor();
+
+    await page.selectOption('#op-role', 'operator');
+    await page.selectOption('#op-action', 'report-failure');
+    await page.selectOption('#op-channel', 'bridge');
+    await page.getByLabel('At drill time (mm:ss)').fill('2:30');
+    await page.getByLabel('Where (phone call, bridge…)').fill('phone call');
+    await page.getByLabel('What was said').fill('Pangyo is dark');
+    await page.getByRole('button', { name: 'Record it' }).click();
+    await page.locator('#timeline li[data-type="action"][data-role="operator"]').waitFor();
+
+    await page.selectOption('#ov-step', 'acknowledge-page');
+    await page.selectOption('#ov-verdict', 'on_time');
+    await page.getByLabel('Reason').fill('Acknowledged on the phone; the pager tool was down.');
+    await page.getByRole('button', { name: 'Override' }).click();
+    await page.locator('#timeline li[data-type="override"]').waitFor();
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('#scores [data-step="acknowledge-page"]')
+          ?.getAttribute('data-verdict') === 'on_time',
+    );
+    await screenshot(page, 'console-evaluator');
+
+    const { entries } = await t.server.logs.read(drillId);
+    const offPlatform = entries.find((e) => e.type === 'action');
+    expect(offPlatform).to.include({
+      role: 'operator',
+      action: 'report-failure',
+      t: 150_000,
+      medium: 'phone call',
+      recordedBy: 'eve',
+    });
+    expect(entries.find((e) => e.type === 'note')).to.include({ by: 'eve' });
+    expect(entries.find((e) => e.type === 'override')).to.deep.include({
+      by: 'eve',
+      target: { step: 'acknowledge-page', verdict: 'on_time' },
+    });
+  });
 });

@@ -93,10 +93,25 @@ describe('the participant console', function () {
         shown.sort((a, b) => a - b),
         role,
       ).to.deep.equal(mine.map((i) => i.seq));
-      const text = await page.evaluate(() => document.body.innerText);
+      const text = await page.evaluate(() => document.documentElement.textContent ?? '');
       for (const other of others)
         expect(text, `${role} sees “${other.title}”`).to.not.include(other.title);
     }
+    // The status board is the world, the same for every role, whoever the injects went to.
+    const world = fold(resolved.drill, entries);
+    expect(Object.values(world.services)).to.include('down');
+    for (const role of ROLES)
+      await (pages[role] as Page).waitForFunction(
+        (services) =>
+          Object.entries(services).every(
+            ([id, state]) =>
+              document
+                .querySelector(`#board tr[data-service="${id}"]`)
+                ?.getAttribute('data-state') === state,
+          ),
+        world.services,
+        { timeout: 8_000 },
+      );
     await screenshot(pages.communicator as Page, 'participant-communicator-late');
   });
 

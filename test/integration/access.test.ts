@@ -491,6 +491,10 @@ const PROBES: Record<string, HttpProbe> = {
     opens: (_body, text) => [...text.matchAll(/"drill":\{"id":"([^"]+)"/g)].map((m) => m[1] ?? ''),
   },
   'GET /standby/:token': { path: (t) => `/standby/${t.standby}` },
+  'GET /api/board/:token': {
+    path: (t) => `/api/board/${t.join}`,
+    opens: (body) => [(body.drill as { id: string }).id],
+  },
   'GET /api/drills/:id/improvements': {
     path: (_t, w) => `/api/drills/${w.server.seeded?.finishedDrill.id}/improvements`,
   },

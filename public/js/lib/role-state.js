@@ -58,7 +58,8 @@ export function applyEvent(state, event) {
         text: event.text,
         flags: event.flags || [],
       });
-      applyEffects(state, event.effects);
+      // A board fetched after this inject already shows what it changed (and maybe more since).
+      if (!(event.seq <= (state.boardSeq ?? 0))) applyEffects(state, event.effects);
       return 'inject';
     case 'action': {
       const channel = state.channels.find((c) => c.id === event.channel);
@@ -95,7 +96,7 @@ export function applyEvent(state, event) {
     }
     case 'channel-changed': {
       const channel = state.channels.find((c) => c.id === event.channel);
-      if (channel) channel.state = event.state;
+      if (channel && !(event.seq <= (state.boardSeq ?? 0))) channel.state = event.state;
       return 'channel';
     }
     case 'paused':
@@ -121,4 +122,20 @@ export function roleActions(state) {
     for (const m of c.messages) if (m.role === state.role) all.set(m.seq, m);
   for (const m of state.ownUnchannelled || []) all.set(m.seq, m);
   return [...all.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Takes in the status board as the server has it now (GET /api/board/:token): service and
+ * channel states, alerts and the grade. Injects to other roles change these too, and the socket
+ * tells only their recipients.
+ */
+export function applyBoard(state, board) {
+  if (board.seq < (state.boardSeq ?? 0)) return;
+  state.boardSeq = board.seq;
+  const services = new Map(board.services.map((s) => [s.id, s.state]));
+  for (const s of state.services) if (services.has(s.id)) s.state = services.get(s.id);
+  const channels = new Map(board.channels.map((c) => [c.id, c.state]));
+  for (const c of state.channels) if (channels.has(c.id)) c.state = channels.get(c.id);
+  state.alerts = [...board.alerts];
+  if (board.grade !== undefined) state.grade = board.grade;
 }

@@ -34,6 +34,8 @@ export function participantPages(deps: ParticipantPageDeps): Router {
         token: req.params.token,
         socket: `/ws?token=${encodeURIComponent(req.params.token)}`,
         debrief: `/api/join/${encodeURIComponent(req.params.token)}/debrief`,
+        board: `/api/board/${encodeURIComponent(req.params.token)}`,
+        boardPollMs: 5000,
         drill: { id: drill.id, title: drill.title, timeScale: drill.timeScale },
         role: link.role,
         roleName: role?.name ?? link.role,

@@ -117,7 +117,10 @@ export function installUploads(library: DrillLibrary, catalogue: CatalogueStore)
   return skipped;
 }
 
-/** The library: list, preview, validate, dry-run with bots, and upload manuals and scenarios. */
+/**
+ * The library: list, preview, validate, dry-run with bots, and upload manuals and scenarios.
+ * Making the routes installs the uploads stored in the catalogue into the live library.
+ */
 export function libraryRoutes(deps: {
   library: DrillLibrary;
   catalogue: CatalogueStore;
@@ -127,6 +130,8 @@ export function libraryRoutes(deps: {
   const evaluators = requireRole('facilitator', 'evaluator');
   const facilitators = requireRole('facilitator');
   const { library } = deps;
+  // Uploads live in the catalogue; the app is made once per start, so they come back with it.
+  installUploads(library, deps.catalogue);
 
   router.get('/library', evaluators, (_req, res) => {
     const uploads = deps.catalogue.read().library;
