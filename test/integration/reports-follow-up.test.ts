@@ -2,23 +2,10 @@ import { expect } from 'chai';
 import ICAL from 'ical.js';
 import request from 'supertest';
 import { eventuallyAsync, startTestServer, T0, type TestServer } from '../helpers/server.js';
+import { type Staff, staff } from './reports-helpers.js';
 
 const MIN = 60_000;
 const tokenOf = (url: string) => url.split('/join/')[1] ?? '';
-
-/** A signed-in staff agent with the CSRF header on every write. */
-async function staff(url: string, username: string, password: string) {
-  const agent = request.agent(url);
-  const res = await agent.post('/api/session').send({ username, password }).expect(200);
-  const csrf = res.body.csrfToken as string;
-  return {
-    get: (path: string) => agent.get(path),
-    post: (path: string, body: object = {}) =>
-      agent.post(path).set('x-csrf-token', csrf).send(body),
-    patch: (path: string, body: object) => agent.patch(path).set('x-csrf-token', csrf).send(body),
-  };
-}
-type Staff = Awaited<ReturnType<typeof staff>>;
 
 /** The events of an iCalendar text, read by a real parser (ical.js). */
 function events(ics: string) {

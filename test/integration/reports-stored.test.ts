@@ -1,28 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
-import request from 'supertest';
 import { parseLog } from '../../server/load/log-file.js';
 import type { DrillRecord } from '../../server/store/catalogue-schema.js';
 import { startTestServer, T0, type TestServer } from '../helpers/server.js';
 import { parseXml } from '../unit/reports/hostile-cases.js';
+import { type Staff, staff } from './reports-helpers.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const TEAM = 'team-ansan';
-
-/** A signed-in staff agent that can also PATCH (improvement items). */
-async function staff(url: string, username: string, password: string) {
-  const agent = request.agent(url);
-  const res = await agent.post('/api/session').send({ username, password }).expect(200);
-  const csrf = res.body.csrfToken as string;
-  return {
-    get: (path: string) => agent.get(path),
-    post: (path: string, body: object = {}) =>
-      agent.post(path).set('x-csrf-token', csrf).send(body),
-    patch: (path: string, body: object) => agent.patch(path).set('x-csrf-token', csrf).send(body),
-  };
-}
-type Staff = Awaited<ReturnType<typeof staff>>;
 
 /** The fixed Pangyo logs, with the bots replaced by people on the roster. */
 async function fixtureLog(name: string, cast: Record<string, { id: string; name: string }>) {
