@@ -52,13 +52,14 @@ class SoakBot {
     const url = this.lastSeq === undefined ? this.url : `${this.url}&lastSeq=${this.lastSeq}`;
     const ws = new WebSocket(url);
     this.ws = ws;
+    this.closedBy = undefined;
     return new Promise((resolve, reject) => {
       ws.once('error', reject);
       ws.once('unexpected-response', (_req, res) =>
         reject(new Error(`refused: ${res.statusCode}`)),
       );
       ws.on('close', (code, reason) => {
-        this.closedBy = { code, reason: reason.toString() };
+        if (this.ws === ws) this.closedBy = { code, reason: reason.toString() };
       });
       ws.on('message', (data) => {
         const m = JSON.parse(data.toString());
