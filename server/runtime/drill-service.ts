@@ -327,6 +327,16 @@ export class DrillService {
     }
     this.runners.set(record.id, runner);
     this.startBots(record, runner);
+    // The crash came between the log's pause, stop or resume and the catalogue's.
+    const paused = [...runner.entries].reverse().find((e) => e.type === 'paused');
+    const status =
+      runner.state.status === 'running'
+        ? 'running'
+        : paused?.type === 'paused' && paused.reason === 'real-incident'
+          ? 'stopped'
+          : 'paused';
+    if (status !== record.status)
+      await this.setStatus(record.id, status, status === 'stopped' ? 'real incident' : undefined);
   }
 
   /** A drill ended: everything held for it is let go (timers, bots, runner, standby links). */

@@ -67,6 +67,20 @@ describe('a crash between a drill’s log and the catalogue', () => {
     );
   });
 
+  it('shows a drill paused when the catalogue missed the pause, and it resumes from there', async () => {
+    const id = await create();
+    await t.facilitator.post(`/api/drills/${id}/pause`).expect(200);
+    await crashBeforeCatalogue(id, (d) => {
+      d.status = 'running';
+    });
+    expect(t.server.service.record(id)?.status).to.equal('paused');
+    t.clock.advance(30 * MIN);
+    await t.server.service.settled();
+    expect((await log(id)).filter((e) => e.type === 'inject-delivered')).to.have.length(0);
+    await t.facilitator.post(`/api/drills/${id}/resume`).expect(200);
+    expect(t.server.service.record(id)?.status).to.equal('running');
+  });
+
   it('marks an aborted drill aborted, not ended, when the catalogue missed the abort', async () => {
     const id = await create();
     await t.facilitator.post(`/api/drills/${id}/abort`).expect(200);
