@@ -55,3 +55,61 @@ export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export async function stopAll(...children: (Child | undefined)[]): Promise<void> {
   for (const c of children) await c?.stop().catch(() => undefined);
 }
+
+/** A drill the server made, with one join token a participant. */
+export interface CreatedDrill {
+  id: string;
+  tokens: string[];
+  /** Wall ms at which its drill clock read zero. */
+  startWall: number;
+}
+
+/** Creates drills in the server child and opens one socket per join token from the load child. */
+export async function openDrills(
+  server: Child,
+  load: Child,
+  wsUrl: string,
+  request: { count: number; roles: string[]; timeScale?: number },
+): Promise<CreatedDrill[]> {
+  const drills = await server.call<CreatedDrill[]>('create', { scenario: SCENARIO, ...request });
+  await load.call('open', {
+    urls: drills.flatMap((d) => d.tokens.map((t) => `${wsUrl}/ws?token=${t}`)),
+  });
+  return drills;
+}
+
+/** A Firedrill server over a fresh data dir and a load generator, with drills open. */
+export interface LiveSetup {
+  server: Child;
+  load: Child;
+  wsUrl: string;
+  dataDir: string;
+  drills: CreatedDrill[];
+  /** Stops both children (if still running) and removes the data dir. */
+  stop(): Promise<void>;
+}
+
+/** Starts the server and the load generator, and opens `request.count` drills. */
+export async function liveDrills(
+  prefix: string,
+  request: { count: number; roles: string[]; timeScale?: number },
+  store: 'files' | 'naive-lowdb' = 'files',
+): Promise<LiveSetup> {
+  const data = await tempDir(prefix);
+  const started: Child[] = [];
+  const stop = async () => {
+    await stopAll(...started);
+    await data.remove();
+  };
+  try {
+    const fd = await startFiredrill(data.dir, store);
+    started.push(fd.child);
+    const load = await startLoad();
+    started.push(load);
+    const drills = await openDrills(fd.child, load, fd.wsUrl, request);
+    return { server: fd.child, load, wsUrl: fd.wsUrl, dataDir: data.dir, drills, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -6,10 +6,10 @@ import { reduce, startState } from '../../server/domain/engine/reduce.js';
 import { LogEntry } from '../../server/domain/schema/log.js';
 import { DrillLibrary } from '../../server/runtime/drill-library.js';
 import { parseLogBytes } from '../../server/store/event-log-file.js';
-import { type Child, ROOT } from '../lib/ipc.js';
+import { ROOT } from '../lib/ipc.js';
 import { type Metric, metric } from '../lib/results.js';
 import { percentile } from '../lib/stats.js';
-import { ROLES, SCENARIO, startFiredrill, startLoad, stopAll, tempDir } from './common.js';
+import { liveDrills, ROLES, SCENARIO, stopAll } from './common.js';
 
 const DRILLS = 50;
 
@@ -81,25 +81,12 @@ export async function drift(options: { quick: boolean }): Promise<Metric[]> {
   // At 240x the Pangyo fire's timed injects (2, 6, 10, 12 and 20 min) fall within 5 s.
   const scale = options.quick ? 240 : 120;
   const durationMs = options.quick ? 5_500 : 10_500;
-  const data = await tempDir('drift');
-  let server: Child | undefined;
-  let load: Child | undefined;
+  const { server, load, drills, dataDir, stop } = await liveDrills('drift', {
+    count: DRILLS,
+    roles: [...ROLES],
+    timeScale: scale,
+  });
   try {
-    const fd = await startFiredrill(data.dir);
-    server = fd.child;
-    load = await startLoad();
-    const drills = await server.call<{ id: string; tokens: string[]; startWall: number }[]>(
-      'create',
-      {
-        count: DRILLS,
-        scenario: SCENARIO,
-        roles: [...ROLES],
-        timeScale: scale,
-      },
-    );
-    await load.call('open', {
-      urls: drills.flatMap((d) => d.tokens.map((t) => `${fd.wsUrl}/ws?token=${t}`)),
-    });
     const offsetsMs = dueSchedule(await pangyo(), durationMs * scale).map((t) => t / scale);
     await server.call('probeStart', { starts: drills.map((d) => d.startWall), offsetsMs });
     const from = Date.now() + 300;
@@ -115,9 +102,8 @@ export async function drift(options: { quick: boolean }): Promise<Metric[]> {
       .map((b) => b.late);
     await server.call('endAll', { drillIds: drills.map((d) => d.id) });
     await stopAll(server);
-    server = undefined;
     const lateness = await injectLateness(
-      drills.map((d) => join(data.dir, 'drills', `${d.id}.jsonl`)),
+      drills.map((d) => join(dataDir, 'drills', `${d.id}.jsonl`)),
       scale,
       { from, to },
     );
@@ -135,7 +121,6 @@ export async function drift(options: { quick: boolean }): Promise<Metric[]> {
     // An inject that fires early fails the metric whatever the ratio.
     return [{ ...m, pass: m.pass && early === 0 && lateness.length > 0 }];
   } finally {
-    await stopAll(load, server);
-    await data.remove();
+    await stop();
   }
 }

@@ -1,6 +1,5 @@
-import type { Child } from '../lib/ipc.js';
 import { type Metric, metric } from '../lib/results.js';
-import { ROLES, SCENARIO, startFiredrill, startLoad, stopAll, tempDir } from './common.js';
+import { liveDrills, ROLES } from './common.js';
 
 const DRILLS = 50;
 
@@ -20,21 +19,12 @@ interface LoopResult {
 
 /** Runs the closed loop against a fresh server over `store`; resolves with the acks per second. */
 async function run(store: 'files' | 'naive-lowdb', durationMs: number): Promise<LoopResult> {
-  const data = await tempDir(`durable-${store}`);
-  let server: Child | undefined;
-  let load: Child | undefined;
+  const { server, load, stop } = await liveDrills(
+    `durable-${store}`,
+    { count: DRILLS, roles: [...ROLES] },
+    store,
+  );
   try {
-    const fd = await startFiredrill(data.dir, store);
-    server = fd.child;
-    load = await startLoad();
-    const drills = await server.call<{ id: string; tokens: string[] }[]>('create', {
-      count: DRILLS,
-      scenario: SCENARIO,
-      roles: [...ROLES],
-    });
-    await load.call('open', {
-      urls: drills.flatMap((d) => d.tokens.map((t) => `${fd.wsUrl}/ws?token=${t}`)),
-    });
     const cpuBefore = await server.cpuMs();
     const loadBefore = await load.cpuMs();
     const result = await load.call<LoopResult>('loop', {
@@ -49,8 +39,7 @@ async function run(store: 'files' | 'naive-lowdb', durationMs: number): Promise<
       throw new Error(`${store}: ${result.errors} actions refused, e.g. ${result.firstError}`);
     return result;
   } finally {
-    await stopAll(load, server);
-    await data.remove();
+    await stop();
   }
 }
 

@@ -1,17 +1,7 @@
-import type { Child } from '../lib/ipc.js';
-import { startChild } from '../lib/ipc.js';
+import { type Child, startChild } from '../lib/ipc.js';
 import { type Metric, metric } from '../lib/results.js';
 import { percentile } from '../lib/stats.js';
-import {
-  pause,
-  rolesFor,
-  SCENARIO,
-  SERVER_CPU,
-  startFiredrill,
-  startLoad,
-  stopAll,
-  tempDir,
-} from './common.js';
+import { liveDrills, openDrills, pause, rolesFor, SERVER_CPU, stopAll } from './common.js';
 
 const DRILLS = 50;
 const PER_DRILL = 40;
@@ -66,45 +56,27 @@ async function time(
  */
 export async function fanout(options: { quick: boolean }): Promise<Metric[]> {
   const rounds = options.quick ? 2 : 5;
-  const data = await tempDir('fanout');
-  let server: Child | undefined;
+  const setup = await liveDrills('fanout', { count: DRILLS, roles: rolesFor(PER_DRILL) });
+  const { server, load, drills } = setup;
   let bare: Child | undefined;
-  let load: Child | undefined;
   try {
-    const fd = await startFiredrill(data.dir);
-    server = fd.child;
-    load = await startLoad();
-    const drills = await server.call<{ id: string; tokens: string[] }[]>('create', {
-      count: DRILLS,
-      scenario: SCENARIO,
-      roles: rolesFor(PER_DRILL),
-    });
-    await load.call('open', {
-      urls: drills.flatMap((d) => d.tokens.map((t) => `${fd.wsUrl}/ws?token=${t}`)),
-    });
     await pause(500);
     const rss = await server.rssMb();
     const ids = drills.map((d) => d.id);
     const groups = await time(load, rounds, DRILLS, PER_DRILL, (i) =>
-      live(server).call('inject', { drillIds: [ids[i]], ...INJECT }),
+      server.call('inject', { drillIds: [ids[i]], ...INJECT }),
     );
     await load.call('closeAll');
     await server.call('endAll', { drillIds: ids });
 
-    const [one] = await server.call<{ id: string; tokens: string[] }[]>('create', {
-      count: 1,
-      scenario: SCENARIO,
-      roles: rolesFor(TOTAL),
-    });
+    const [one] = await openDrills(server, load, setup.wsUrl, { count: 1, roles: rolesFor(TOTAL) });
     if (!one) throw new Error('the company-wide drill was not created');
-    await load.call('open', { urls: one.tokens.map((t) => `${fd.wsUrl}/ws?token=${t}`) });
     await pause(300);
     const single = await time(load, rounds * 3, 1, TOTAL, () =>
-      live(server).call('inject', { drillIds: [one.id], ...INJECT }),
+      server.call('inject', { drillIds: [one.id], ...INJECT }),
     );
     await load.call('closeAll');
     await stopAll(server);
-    server = undefined;
 
     // The bare baseline: the same payload (Firedrill's own message, re-stamped) to the same groups.
     const payload = groups.sample;
@@ -165,8 +137,8 @@ export async function fanout(options: { quick: boolean }): Promise<Metric[]> {
       ),
     ];
   } finally {
-    await stopAll(load, server, bare);
-    await data.remove();
+    await stopAll(bare);
+    await setup.stop();
   }
 }
 

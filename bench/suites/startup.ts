@@ -65,7 +65,7 @@ async function timeStart(script: string, env: Record<string, string>): Promise<n
 }
 
 /** A data directory holding the demo and 1,000 archived drills, each with its log and links. */
-async function archive(dir: string): Promise<void> {
+export async function archive(dir: string): Promise<void> {
   const first = await startFiredrill(dir);
   await stopAll(first.child);
   const catalogue = await FileCatalogueStore.open(dir);
