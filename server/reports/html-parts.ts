@@ -32,7 +32,7 @@ export const tdHtml = (html: string, cls?: string) =>
 export function table(
   head: readonly (string | { text: string; cls: string })[],
   rows: readonly string[],
-  options: { keep?: boolean; empty?: string; cls?: string } = {},
+  options: { keep?: boolean; empty?: string; cls?: string; label?: string } = {},
 ): string {
   if (!rows.length) return `<p class="none">${esc(options.empty ?? 'None.')}</p>`;
   const th = head
@@ -41,7 +41,8 @@ export function table(
     )
     .join('');
   const classes = [options.keep ? 'keep' : '', options.cls ?? ''].filter(Boolean).join(' ');
-  return `<table${classes ? ` class="${classes}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  // A region that can scroll must be reachable from the keyboard (tabindex) and named.
+  return `<div class="table-wrap" tabindex="0" role="region" aria-label="${esc(options.label ?? head.map((h) => (typeof h === 'string' ? h : h.text)).join(', '))}"><table${classes ? ` class="${classes}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`;
 }
 
 /** A report section with its heading; `body` is safe markup; `keep` prints it on one page. */

@@ -5,8 +5,8 @@
  */
 export const REPORT_CSS = `
 :root { --ink:#1f2933; --muted:#5a6470; --line:#d5dae0; --band:#f4f6f8; --accent:#1d4e89;
-  --ok:#2d8a4e; --ok-bg:#e3f3e8; --warn:#a86400; --warn-bg:#fdf0da; --bad:#b3261e; --bad-bg:#fbe4e2;
-  --na:#6b7280; --na-bg:#eceef1; }
+  --ok:#1b5e31; --ok-bg:#e3f3e8; --warn:#7a4300; --warn-bg:#fdf0da; --bad:#b3261e; --bad-bg:#fbe4e2;
+  --na:#464e5a; --na-bg:#eceef1; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; color: var(--ink); background: #fff;
@@ -52,10 +52,20 @@ tr.occurrence td:first-child { padding-left: 22px; }
 blockquote { margin: 4px 0; padding: 6px 10px; background: var(--band); border-left: 3px solid var(--line); white-space: pre-wrap; }
 .debrief { break-inside: avoid; page-break-inside: avoid; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; margin: 8px 0; }
 .debrief h3 { margin-top: 0; }
+footer .mono { overflow-wrap: anywhere; }
 footer { margin-top: 36px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted); font-size: 11px; }
 ul.summary { margin: 4px 0; padding-left: 18px; font-size: 13.5px; }
 ul.summary li { margin: 2px 0; }
 .keep { break-inside: avoid; page-break-inside: avoid; }
+/* On a narrow screen a wide table scrolls inside its own box, never the whole page. */
+.table-wrap { overflow-x: auto; }
+.table-wrap:focus-visible { outline: 2px solid var(--accent); }
+@media screen and (max-width: 720px) {
+  main { padding: 16px 12px 32px; }
+  header.cover { grid-template-columns: 1fr; }
+  .cards { grid-template-columns: repeat(2, 1fr); }
+  h1 { font-size: 21px; }
+}
 @media print {
   @page { size: A4; margin: 14mm 12mm 16mm; }
   body { font-size: 10.5px; }
@@ -67,5 +77,6 @@ ul.summary li { margin: 2px 0; }
   .cards { grid-template-columns: repeat(3, 1fr); }
   section.timeline-wrap { break-inside: avoid; page-break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
+  .table-wrap { overflow: visible; }
 }
 `;
