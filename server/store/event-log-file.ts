@@ -38,9 +38,12 @@ export function checkDrillId(drillId: string): void {
 export function encodeEntries(drillId: string, entries: readonly LogEntry[]): string {
   return entries
     .map((entry, i) => {
-      const result = LogEntry.safeParse(entry, { reportInput: true });
+      const result = LogEntry.safeParse(entry);
       if (!result.success) {
-        const [first] = zodProblems(result.error);
+        // Reporting the input costs on every entry; only a bad one needs it.
+        const [first] = zodProblems(
+          LogEntry.safeParse(entry, { reportInput: true }).error ?? result.error,
+        );
         const where = first?.path.length ? `${formatPath(first.path)}: ` : '';
         throw new Error(
           `drill ${drillId}: entry ${i} (seq ${String(entry?.seq)}) is not a valid log entry: ${where}${first?.message ?? 'invalid'}`,
