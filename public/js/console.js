@@ -103,7 +103,7 @@ const who = (e) =>
 function describe(e) {
   switch (e.type) {
     case 'drill-started':
-      return `${e.participants.length} ${t.participants}`;
+      return `${t.participants}: ${e.participants.length}`;
     case 'inject-delivered': {
       const inject = e.adHoc || def.injects[e.inject] || { title: e.inject, to: [] };
       return `${inject.title} → ${inject.to.map((r) => names.role.get(r) || r).join(', ')}${e.adHoc ? ' (ad hoc)' : ''}`;

@@ -67,7 +67,7 @@ async function validate() {
     status,
     res.ok
       ? `${t.valid}${res.kind} ${res.id} ${res.version}`
-      : `${res.problems.length} ${t.invalid}`,
+      : `${res.problems.length} ${res.problems.length === 1 ? t.invalidOne : t.invalid}`,
     res.ok ? 'ok' : 'error',
   );
   return res;
@@ -180,6 +180,8 @@ async function dryRun(body) {
           )
         : '',
     );
+    $('#h-dry').textContent =
+      `${t.dryRunOf}${body.scenario ?? t.pastedScenario}${faults ? ` (${t.withFaults})` : ''}`;
     card.hidden = false;
     card.focus();
   } catch (e) {

@@ -210,6 +210,11 @@ form.addEventListener('submit', async (e) => {
         );
       }),
     );
+    const bots = created.drill.assignments
+      .filter((a) => a.bot)
+      .map((a) => roleName.get(a.role) || a.role);
+    $('#bots-play').textContent = bots.length ? t.botsPlay + bots.join(', ') : '';
+    $('#not-yet').hidden = created.drill.status !== 'scheduled';
     $('#open-console').href = `/drills/${created.drill.id}`;
     say(status, '');
     form.hidden = true;

@@ -55,29 +55,34 @@ function markSeen(seq) {
 }
 
 function drawInbox() {
+  // Updated in place, not redrawn: an item someone is reading (focused) stays focused.
   const list = $('#inbox');
-  list.replaceChildren();
-  if (!state.inbox.length) list.append(h('li', { class: 'muted' }, t.inboxEmpty));
-  for (const item of [...state.inbox].reverse()) {
+  list.querySelector('li.empty')?.remove();
+  if (!state.inbox.length) list.append(h('li', { class: 'muted empty' }, t.inboxEmpty));
+  for (const item of state.inbox) {
+    let li = list.querySelector(`li[data-seq="${item.seq}"]`);
+    if (!li) {
+      li = h(
+        'li',
+        {
+          tabindex: '0',
+          dataset: { seq: item.seq, inject: item.inject },
+          onfocus: () => fresh.has(item.seq) && setTimeout(() => markSeen(item.seq), 1500),
+        },
+        h(
+          'h3',
+          {},
+          h('span', { class: 'badge' }, t.new),
+          h('span', { class: 'muted small' }, `${drillTime(item.t)} · #${item.seq} `),
+          item.title,
+        ),
+        h('p', {}, item.text),
+      );
+      list.prepend(li);
+    }
     const isNew = fresh.has(item.seq);
-    const li = h(
-      'li',
-      {
-        class: isNew ? 'new' : '',
-        tabindex: '0',
-        dataset: { seq: item.seq, inject: item.inject },
-        onfocus: () => isNew && setTimeout(() => markSeen(item.seq), 1500),
-      },
-      h(
-        'h3',
-        {},
-        isNew ? h('span', { class: 'badge' }, t.new) : '',
-        h('span', { class: 'muted small' }, `${drillTime(item.t)} · #${item.seq} `),
-        item.title,
-      ),
-      h('p', {}, item.text),
-    );
-    list.append(li);
+    li.classList.toggle('new', isNew);
+    li.querySelector('.badge').hidden = !isNew;
   }
   $('#inbox-new').textContent = fresh.size ? `(${fresh.size} ${t.new})` : '';
 }
@@ -300,12 +305,20 @@ $('#act').addEventListener('submit', (e) => {
   $('#text').value = '';
 });
 
+// A real incident beats the drill: anyone on it may stop it; the facilitator is told who and why.
+$('#stop').addEventListener('click', () => {
+  const reason = prompt(t.stopConfirm);
+  if (reason === null) return;
+  socket.send({ type: 'stop', reason: reason.slice(0, 500) || undefined });
+});
+
 // ------------------------------------------------------------------ the debrief
 let debriefShown = false;
 function showDebrief() {
   if (debriefShown) return;
   debriefShown = true;
   banner(t.ended, 'info');
+  $('#stop').hidden = true;
   $('#debrief').hidden = false;
   $('#h-debrief').focus();
 }

@@ -26,7 +26,10 @@ describe('a drill run through the browser pages', function () {
 
   it('is scheduled, played by four people and scored, and the report shows score()’s verdicts', async () => {
     const password = t.server.seeded?.password ?? '';
-    const staff = await person(browser);
+    const staff = await person(browser, {
+      permissions: ['clipboard-read', 'clipboard-write'],
+      origin: t.server.url,
+    });
     contexts.push(staff);
     const console = await staff.newPage();
     await signInPage(console, t.server.url, 'facilitator', password);
@@ -55,6 +58,10 @@ describe('a drill run through the browser pages', function () {
     const links = {} as Record<Role, string>;
     for (const role of ROLES)
       links[role] = await console.locator(`#links input[data-role="${role}"]`).inputValue();
+    await console.getByRole('button', { name: 'Copy' }).first().click();
+    expect(await console.evaluate(() => navigator.clipboard.readText())).to.equal(
+      await console.locator('#links input').first().inputValue(),
+    );
     expect(Object.values(links).every((l) => /\/join\/fd_join_/.test(l))).to.equal(true);
     const drillId =
       (await console.locator('#open-console').getAttribute('href'))?.split('/').pop() ?? '';
@@ -123,6 +130,22 @@ describe('a drill run through the browser pages', function () {
     ).to.include('undelivered');
     await console.locator('#scores [data-role="operator"]').waitFor();
     await screenshot(console, 'console-live');
+
+    // An ad-hoc inject to the communicator alone; a pause and a resume, seen by everyone.
+    await console.getByRole('checkbox', { name: 'Communicator' }).check();
+    await console.getByLabel('Title').fill('Press desk calls the communicator');
+    await console
+      .getByLabel('Text', { exact: true })
+      .fill('Yonhap wants to know which services are down.');
+    await console.getByRole('button', { name: 'Send the inject' }).click();
+    await pages.communicator.locator('#inbox li.new', { hasText: 'Press desk calls' }).waitFor();
+    expect(
+      await pages.operator.locator('#inbox li', { hasText: 'Press desk calls' }).count(),
+    ).to.equal(0);
+    await console.getByRole('button', { name: 'Pause' }).click();
+    for (const role of ROLES) await pages[role].locator('#drill-status.status-paused').waitFor();
+    await console.getByRole('button', { name: 'Resume' }).click();
+    for (const role of ROLES) await pages[role].locator('#drill-status.status-running').waitFor();
 
     // The facilitator ends it; the console offers the report.
     await advance(t, MIN);
