@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { CatalogueData } from '../../server/store/catalogue-schema.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { schedulePangyoDrill } from './pangyo-drill.js';
 
 const MIN = 60_000;
-const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'];
 
 /**
  * Starting and ending a drill each write twice: the drill's log, then the catalogue. A crash
@@ -34,16 +34,7 @@ describe('a crash between a drill’s log and the catalogue', () => {
     await t.restart();
   }
 
-  async function create() {
-    const res = await t.facilitator
-      .post('/api/drills', {
-        scenario: 'kakao-pangyo-fire',
-        mode: 'now',
-        assignments: ROLES.map((role) => ({ role, bot: false })),
-      })
-      .expect(201);
-    return res.body.drill.id as string;
-  }
+  const create = async () => (await schedulePangyoDrill(t.facilitator)).id;
 
   const log = async (id: string) => (await t.server.logs.read(id)).entries;
 

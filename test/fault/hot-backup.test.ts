@@ -11,10 +11,10 @@ import {
   type TestClient,
   type TestServer,
 } from '../helpers/server.js';
+import { ROLES, schedulePangyoDrill } from './pangyo-drill.js';
 import { actionClientIds, checkDataDir } from './store-check.js';
 
 const MIN = 60_000;
-const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'];
 
 /**
  * docs/operations.md says a running server may be backed up by copying `catalogue.json` first
@@ -35,21 +35,6 @@ describe('a backup copied while the server runs (catalogue first, then drills/)'
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  async function create(mode: 'now' | 'at', at?: number) {
-    const res = await t.facilitator
-      .post('/api/drills', {
-        scenario: 'kakao-pangyo-fire',
-        mode,
-        at: at === undefined ? undefined : new Date(at).toISOString(),
-        assignments: ROLES.map((role) => ({ role, bot: false })),
-      })
-      .expect(201);
-    return {
-      id: res.body.drill.id as string,
-      tokens: (res.body.links as { url: string }[]).map((l) => l.url.split('/join/')[1] as string),
-    };
-  }
-
   /** Copies the data directory the documented way; `between` runs after the catalogue. */
   async function backUp(between: () => Promise<void> = async () => {}): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'firedrill-backup-'));
@@ -67,9 +52,9 @@ describe('a backup copied while the server runs (catalogue first, then drills/)'
   }
 
   it('restores to a server that starts, keeps every action acknowledged before the copy, and resumes its drills', async () => {
-    const first = await create('now');
+    const first = await schedulePangyoDrill(t.facilitator);
     const ws = t.server.url.replace('http', 'ws');
-    for (const token of first.tokens) clients.push(await Client.open(`${ws}/ws?token=${token}`));
+    for (const { token } of first.links) clients.push(await Client.open(`${ws}/ws?token=${token}`));
     t.clock.advance(3 * MIN);
     const acked = new Set<string>();
     let sent = 0;
@@ -101,7 +86,7 @@ describe('a backup copied while the server runs (catalogue first, then drills/)'
       });
 
     // A drill due two minutes later starts between the catalogue's copy and the logs' copy.
-    const second = await create('at', t.clock.now() + 2 * MIN);
+    const second = await schedulePangyoDrill(t.facilitator, { at: t.clock.now() + 2 * MIN });
     const copies: { dir: string; ackedBefore: Set<string> }[] = [];
     for (const [k, target] of [50, 150, 300].entries()) {
       await waitAcks(target);

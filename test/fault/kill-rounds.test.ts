@@ -6,12 +6,12 @@ import { expect } from 'chai';
 import type { LogEntry } from '../../server/domain/schema/log.js';
 import { between, seededRandom } from '../../server/runtime/random.js';
 import { eventuallyAsync, type StaffAgent, signIn, TestClient } from '../helpers/server.js';
+import { ROLES, schedulePangyoDrill } from './pangyo-drill.js';
 import { bootServer, killServer, type ServerProcess } from './server-process.js';
 import { actionClientIds, checkDataDir } from './store-check.js';
 
 const SEED = Number(process.env.FAULT_SEED ?? randomInt(1, 2 ** 31));
 const ROUNDS = Number(process.env.FAULT_ROUNDS ?? 24);
-const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'] as const;
 const MINUTE = 60_000;
 
 /** The Pangyo fire's injects, and when each may fire at the earliest (drill ms), given the log. */
@@ -97,20 +97,9 @@ describe(`SIGKILL at random moments during a drill under load (seed ${SEED}; FAU
       const password = server.password;
       if (!password) throw new Error('the first start must seed the demo');
       let staff: StaffAgent = await signIn(server.url, 'facilitator', password);
-      const created = await staff
-        .post('/api/drills', {
-          scenario: 'kakao-pangyo-fire',
-          mode: 'now',
-          assignments: ROLES.map((role) => ({ role, bot: false })),
-        })
-        .expect(201);
-      const drillId = created.body.drill.id as string;
-      const tokens = new Map(
-        (created.body.links as { role: string; url: string }[]).map((l) => [
-          l.role,
-          l.url.split('/join/')[1] as string,
-        ]),
-      );
+      const created = await schedulePangyoDrill(staff);
+      const drillId = created.id;
+      const tokens = new Map(created.links.map((l) => [l.role, l.token]));
       await staff.post('/api/test/clock/advance', { ms: MINUTE }).expect(200);
 
       for (round = 1; round <= ROUNDS; round++) {

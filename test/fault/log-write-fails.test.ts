@@ -10,10 +10,10 @@ import { FileCatalogueStore } from '../../server/store/catalogue-file.js';
 import { FileEventLogStore } from '../../server/store/event-log-file.js';
 import type { EventLogStore } from '../../server/store/store.js';
 import { eventually, type StaffAgent, signIn, T0, TestClient } from '../helpers/server.js';
+import { ROLES, schedulePangyoDrill } from './pangyo-drill.js';
 import { actionClientIds } from './store-check.js';
 
 const MIN = 60_000;
-const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'] as const;
 
 /** The drill logs on disk, behind a switch that makes every append fail as a full disk does. */
 class FailingLogs implements EventLogStore {
@@ -63,21 +63,6 @@ describe('a drill log that cannot be written', function () {
     staff = await signIn(server.url, 'facilitator', password);
   }
 
-  async function createDrill(mode: 'now' | 'at', at?: number) {
-    const res = await staff
-      .post('/api/drills', {
-        scenario: 'kakao-pangyo-fire',
-        mode,
-        at: at === undefined ? undefined : new Date(at).toISOString(),
-        assignments: ROLES.map((role) => ({ role, bot: false })),
-      })
-      .expect(201);
-    const tokens = (res.body.links as { role: string; url: string }[]).map(
-      (l) => [l.role, l.url.split('/join/')[1] as string] as const,
-    );
-    return { id: res.body.drill.id as string, tokens };
-  }
-
   /** Each role sends `n` actions at once; resolves with every reply, by client id. */
   async function burst(prefix: string, n: number) {
     const from = clients.map((c) => c.messages.length);
@@ -121,8 +106,8 @@ describe('a drill log that cannot be written', function () {
   });
 
   it('refuses the actions it cannot write with a clear error, acknowledges none, loses nothing acknowledged, and resumes after a restart', async () => {
-    const drill = await createDrill('now');
-    for (const [, token] of drill.tokens)
+    const drill = await schedulePangyoDrill(staff);
+    for (const { token } of drill.links)
       clients.push(await TestClient.open(`${server.url.replace('http', 'ws')}/ws?token=${token}`));
     clock.advance(3 * MIN);
     await server.service.settled();
@@ -167,7 +152,7 @@ describe('a drill log that cannot be written', function () {
     expect((await staff.get(`/api/drills/${drill.id}`).expect(200)).body.drill.status).to.equal(
       'running',
     );
-    for (const [, token] of drill.tokens)
+    for (const { token } of drill.links)
       clients.push(await TestClient.open(`${server.url.replace('http', 'ws')}/ws?token=${token}`));
     const again = await burst('during', 1);
     for (const reply of again.values()) expect(reply.type).to.equal('ack');
@@ -181,7 +166,7 @@ describe('a drill log that cannot be written', function () {
   });
 
   it('marks a scheduled drill missed, with the reason, when its first entry cannot be written', async () => {
-    const drill = await createDrill('at', clock.now() + 10 * MIN);
+    const drill = await schedulePangyoDrill(staff, { at: clock.now() + 10 * MIN });
     logs.failing = true;
     clock.advance(10 * MIN);
     await eventually('the attempt to start', () => logs.attempts.includes(drill.id));

@@ -3,13 +3,13 @@ import { expect } from 'chai';
 import WebSocket from 'ws';
 import { between, seededRandom } from '../../server/runtime/random.js';
 import { eventually, startTestServer, type TestServer } from '../helpers/server.js';
+import { schedulePangyoDrill } from './pangyo-drill.js';
 
 const SEED = Number(process.env.FAULT_SEED ?? randomInt(1, 2 ** 31));
 const BOTS = 200;
 const RECONNECTS = 5_000;
 /** Reconnects that happen at once, as when a flaky office network drops a floor. */
 const WAVE = 25;
-const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'];
 const MB = 1024 * 1024;
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -127,22 +127,14 @@ describe(`soak: ${RECONNECTS} random reconnects of ${BOTS} participants (seed ${
   it('keeps heap growth under 10 MB from reconnect 1,000 to 5,000, and lets go of every handle and of the drill when it ends', async () => {
     const random = seededRandom(SEED);
     const started = performance.now();
-    const res = await t.facilitator
-      .post('/api/drills', {
-        scenario: 'kakao-pangyo-fire',
-        mode: 'now',
-        assignments: Array.from({ length: BOTS }, (_, i) => ({ role: ROLES[i % 4], bot: false })),
-      })
-      .expect(201);
-    const drillId = res.body.drill.id as string;
+    const drill = await schedulePangyoDrill(t.facilitator, { people: BOTS });
+    const drillId = drill.id;
     await t.server.service.settled();
     const baseline = handles();
 
     const problems: string[] = [];
     const ws = t.server.url.replace('http', 'ws');
-    const bots = (res.body.links as { role: string; url: string }[]).map(
-      (l) => new SoakBot(`${ws}/ws?token=${l.url.split('/join/')[1]}`, l.role, problems),
-    );
+    const bots = drill.links.map((l) => new SoakBot(`${ws}/ws?token=${l.token}`, l.role, problems));
     expect(bots).to.have.length(BOTS);
     await Promise.all(bots.map((b) => b.connect()));
 
