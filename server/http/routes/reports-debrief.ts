@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { WallClock } from '../../runtime/clock.js';
-import type { CatalogueStore } from '../../store/store.js';
+import type { DrillService } from '../../runtime/drill-service.js';
+import type { CatalogueStore, EventLogStore } from '../../store/store.js';
 import { tokenHash } from '../auth/tokens.js';
 import { HttpError, notFound } from '../errors.js';
 import { FINISHED } from './reports-data.js';
@@ -11,23 +12,42 @@ const Debrief = z.strictObject({
   didNotGoWell: z.string().max(2000),
 });
 
+interface DebriefDeps {
+  catalogue: CatalogueStore;
+  logs: EventLogStore;
+  wall: WallClock;
+  service: DrillService;
+}
+
 /** Statuses in which a drill is under way: the debrief is not open yet. */
 const UNDER_WAY = new Set(['running', 'paused']);
 
 /**
- * The join link a token opens for the debrief, once its drill is over (409 `not-ended` while it
- * runs): not revoked, its drill not archived. A drill
- * that has not started (scheduled, missed) answers exactly like an unknown link, as every
- * join route does, so that nothing tells a participant a drill is coming.
+ * True when the drill's log ends with its 'ended' entry although the catalogue still says it
+ * runs: the moment between the two writes, when the participant's console already shows the
+ * debrief form. A live runner answers from memory; only a drill without one reads its log.
  */
-function debriefLink(catalogue: CatalogueStore, token: string) {
-  const data = catalogue.read();
+async function endedInLog(deps: DebriefDeps, drillId: string): Promise<boolean> {
+  const runner = deps.service.runner(drillId);
+  if (runner) return runner.state.status === 'ended';
+  const { entries } = await deps.logs.read(drillId);
+  return entries.at(-1)?.type === 'ended';
+}
+
+/**
+ * The join link a token opens for the debrief, once its drill is over (409 `not-ended` while it
+ * runs): not revoked, its drill not archived. A drill that has not started (scheduled, missed)
+ * answers exactly like an unknown link, as every join route does, so that nothing tells a
+ * participant a drill is coming.
+ */
+async function debriefLink(deps: DebriefDeps, token: string) {
+  const data = deps.catalogue.read();
   const hash = tokenHash(token);
   const link = data.joinLinks.find((l) => l.tokenHash === hash && !l.revokedAt);
   const drill = link && data.drills.find((d) => d.id === link.drillId && !d.archivedAt);
   if (!link || !drill || !(FINISHED.has(drill.status) || UNDER_WAY.has(drill.status)))
     throw notFound('this link does not open any drill');
-  if (!FINISHED.has(drill.status))
+  if (!FINISHED.has(drill.status) && !(await endedInLog(deps, drill.id)))
     throw new HttpError(
       409,
       'not-ended',
@@ -42,11 +62,11 @@ function debriefLink(catalogue: CatalogueStore, token: string) {
  * the first. These routes take the join token in the path and no cookie, so the CSRF check
  * does not apply to them (docs/security.md, CSRF).
  */
-export function debriefRoutes(deps: { catalogue: CatalogueStore; wall: WallClock }): Router {
+export function debriefRoutes(deps: DebriefDeps): Router {
   const router = Router();
 
-  router.get('/api/join/:token/debrief', (req, res) => {
-    const { link, drill } = debriefLink(deps.catalogue, req.params.token);
+  router.get('/api/join/:token/debrief', async (req, res) => {
+    const { link, drill } = await debriefLink(deps, req.params.token);
     const mine = deps.catalogue.read().debriefs.find((d) => d.linkId === link.id);
     res.json({
       exercise: true,
@@ -61,7 +81,7 @@ export function debriefRoutes(deps: { catalogue: CatalogueStore; wall: WallClock
   });
 
   router.post('/api/join/:token/debrief', async (req, res) => {
-    const { link, drill } = debriefLink(deps.catalogue, req.params.token);
+    const { link, drill } = await debriefLink(deps, req.params.token);
     const body = Debrief.parse(req.body);
     const record = {
       drillId: drill.id,
