@@ -4,6 +4,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { audienceOf, participantEvent } from '../domain/engine/audience.js';
 import type { Effect } from '../domain/engine/reduce.js';
 import { viewFor } from '../domain/engine/view.js';
+import { issuesText } from '../domain/problem.js';
 import type { LogEntry } from '../domain/schema/log.js';
 import { actionProblem } from '../runtime/check-entry.js';
 import type { TimerHandle, WallClock } from '../runtime/clock.js';
@@ -59,7 +60,11 @@ export class Hub implements DrillListener {
 
   /** Takes WebSocket upgrades on `/ws` from an HTTP server. */
   attach(server: Server): void {
-    server.on('upgrade', (req, socket, head) => void this.upgrade(req, socket, head));
+    server.on('upgrade', (req, socket, head) => {
+      // Until ws takes the socket, a client that resets it must not throw an unhandled 'error'.
+      socket.on('error', () => socket.destroy());
+      this.upgrade(req, socket, head).catch(() => this.refuse(socket, 400, 'Bad Request'));
+    });
     this.beat();
   }
 
@@ -164,6 +169,9 @@ export class Hub implements DrillListener {
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    // A request target no URL parser reads (`GET http://[ HTTP/1.1`) is answered, not thrown.
+    if (!URL.canParse(req.url ?? '/', 'http://localhost'))
+      return this.refuse(socket, 400, 'Bad Request');
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ws') return this.refuse(socket, 404, 'Not Found');
     if (!this.originAllowed(req)) return this.refuse(socket, 403, 'Forbidden');
@@ -266,13 +274,12 @@ export class Hub implements DrillListener {
     }
     const parsed = ClientMessage.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
       const clientId = (json as { clientId?: unknown } | null)?.clientId;
+      // Worded as the JSON API words a bad body: each problem, with the path it is at.
       return send(conn.ws, {
         type: 'error',
         code: 'bad-message',
-        message: `${where}${issue?.message ?? 'not a message this server understands'}`,
+        message: issuesText(parsed.error.issues, 'message'),
         clientId: typeof clientId === 'string' ? clientId : undefined,
       });
     }
