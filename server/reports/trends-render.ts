@@ -3,7 +3,16 @@ import type { TrendPoint, Trends } from './trends.js';
 
 const W = 720;
 const H = 260;
-const PAD = { left: 48, right: 16, top: 30, bottom: 52 };
+const PAD = { left: 48, right: 44, top: 44, bottom: 52 };
+
+/** A top for the y axis that splits into four round steps (1, 2, 2.5 or 5 times a power of ten). */
+function niceTop(max: number): number {
+  const raw = Math.max(max, 1e-9) / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((x) => x >= raw) ?? raw;
+  return step * 4;
+}
+const tickLabel = (v: number) => String(Math.round(v * 10) / 10);
 
 interface Series {
   name: string;
@@ -20,7 +29,7 @@ function lineChart(
   max?: number,
 ): string {
   const all = series.flatMap((s) => s.values).filter((v): v is number => v !== undefined);
-  const top = max ?? Math.max(1, ...all) * 1.1;
+  const top = max ?? niceTop(Math.max(1, ...all));
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const x = (i: number) =>
@@ -36,10 +45,10 @@ function lineChart(
     const v = (top / 4) * k;
     out.push(
       `<line class="grid" x1="${PAD.left}" y1="${y(v).toFixed(1)}" x2="${W - PAD.right}" y2="${y(v).toFixed(1)}"/>`,
-      `<text class="axis" x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${Math.round(v)}</text>`,
+      `<text class="axis" x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${tickLabel(v)}</text>`,
     );
   }
-  out.push(`<text class="axis" x="8" y="${PAD.top - 8}">${esc(unit)}</text>`);
+  out.push(`<text class="axis" x="8" y="${PAD.top - 12}">${esc(unit)}</text>`);
   points.forEach((p, i) => {
     out.push(
       `<text class="axis" x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle">${esc(p.startedAt.slice(0, 10))}</text>`,

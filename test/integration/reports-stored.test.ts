@@ -326,6 +326,21 @@ describe('reports over several stored drills: comparison, trends, readiness', ()
       expect(readiness.openItems[0].id).to.equal('step:open-dashboard');
     });
 
+    it('exports readiness as CSV and as a printable page', async () => {
+      const csv = (await facilitator.get('/api/readiness?format=csv').expect(200)).text;
+      expect(csv).to.include(
+        `drilled,${people.ana.id},Ahn Na-ra,control-tower,1,${ids.q1},${iso(T0 - 200 * DAY)},100,true\r\n`,
+      );
+      expect(csv).to.include(`not-within,control-tower,${people.dae.id},Do Dae-hyun,\r\n`);
+      const html = await facilitator.get('/api/readiness?format=html').expect(200);
+      expect(html.headers['content-type']).to.match(/^text\/html/);
+      expect(html.text).to.include('Not drilled within 90 days');
+      expect(html.text).to.match(/<tr data-role="control-tower">.*Ahn Na-ra \(2026-05-09\)/);
+      const trends = await viewer.get(`/api/trends?team=${TEAM}&format=html`).expect(200);
+      expect(trends.text).to.include('Steps most often not done as asked');
+      expect(trends.text).to.include('<span class="id">open-dashboard</span>');
+    });
+
     it('is for facilitators and evaluators: a viewer is refused', async () => {
       await viewer.get('/api/readiness').expect(403);
     });

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ms } from '../../domain/duration.js';
 import { drillCalendar } from '../../reports/calendar.js';
+import { readinessCsv, readinessHtml, trendsHtml } from '../../reports/insights-html.js';
 import { computeReadiness } from '../../reports/readiness.js';
 import { computeTrends } from '../../reports/trends.js';
 import { trendsCsv, trendsSvg } from '../../reports/trends-render.js';
@@ -17,10 +18,11 @@ const TrendQuery = z.strictObject({
   team: Id.optional(),
   scenario: Id.optional(),
   role: Id.optional(),
-  format: z.enum(['json', 'csv', 'svg']).default('json'),
+  format: z.enum(['json', 'csv', 'svg', 'html']).default('json'),
 });
 const ReadinessQuery = z.strictObject({
   days: z.coerce.number().int().min(1).max(3650).default(90),
+  format: z.enum(['json', 'csv', 'html']).default('json'),
 });
 
 const FEED_TOKEN = /^fd_cal_[A-Za-z0-9_-]{43}$/;
@@ -45,11 +47,13 @@ export function insightRoutes(deps: ReportRouteDeps, data: ReportData): Router {
     const trends = computeTrends(await data.finished(), filter);
     if (format === 'csv') res.type('text/csv; charset=utf-8').send(trendsCsv(trends));
     else if (format === 'svg') res.type('image/svg+xml; charset=utf-8').send(trendsSvg(trends));
+    else if (format === 'html')
+      res.type('text/html; charset=utf-8').send(trendsHtml(trends, now()));
     else res.json({ trends });
   });
 
   router.get('/api/readiness', evaluators, async (req, res) => {
-    const { days } = ReadinessQuery.parse(req.query);
+    const { days, format } = ReadinessQuery.parse(req.query);
     const catalogue = deps.catalogue.read();
     const roles = new Map<string, string>();
     for (const m of deps.library.manuals.values())
@@ -60,7 +64,9 @@ export function insightRoutes(deps: ReportRouteDeps, data: ReportData): Router {
       [...roles].map(([id, name]) => ({ id, name })),
       { now: now(), windowDays: days },
     );
-    res.json({ readiness });
+    if (format === 'csv') res.type('text/csv; charset=utf-8').send(readinessCsv(readiness));
+    else if (format === 'html') res.type('text/html; charset=utf-8').send(readinessHtml(readiness));
+    else res.json({ readiness });
   });
 
   router.post('/api/calendar/token', staff, async (_req, res) => {

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import type { DrillReport } from '../../../server/reports/drill-report.js';
 import { csvCell } from '../../../server/reports/escape.js';
+import { readinessCsv, readinessHtml, trendsHtml } from '../../../server/reports/insights-html.js';
+import { computeReadiness } from '../../../server/reports/readiness.js';
 import { renderReport } from '../../../server/reports/render.js';
 import { timelineSvg } from '../../../server/reports/timeline-svg.js';
 import { computeTrends } from '../../../server/reports/trends.js';
@@ -91,6 +93,36 @@ describe('hostile text in reports', () => {
     expect(parseXml(svg)).to.be.greaterThan(10);
     expect(svg).to.include('trend.title:&lt;script&gt;');
     expect(svg).to.not.match(/<script|<img/);
+  });
+
+  it('keeps the readiness and trends pages inert with hostile names, titles and items', () => {
+    const person = report.scorecard.persons[0]?.person ?? '';
+    const drills = [
+      {
+        id: 'a',
+        title: hostile('drill'),
+        scenario: 's',
+        manual: { id: hostile('manual'), version: '1' },
+        startedAt: '2026-01-01T00:00:00Z',
+        card: report.scorecard,
+        improvements: report.improvements,
+      },
+    ];
+    const readiness = computeReadiness(
+      drills,
+      [{ id: person, name: hostile('roster.name') }],
+      [{ id: 'operator', name: hostile('role.name') }],
+      { now: '2026-06-01T00:00:00Z' },
+    );
+    const html = readinessHtml(readiness);
+    for (const field of ['roster.name', 'role.name', 'manual', 'drill', 'owner', 'observation'])
+      expect(html, field).to.include(`${field}:&lt;script&gt;`);
+    expect(html).to.not.match(/<script|<img|<!--|<svg/i);
+    expect(readinessCsv(readiness)).to.include('roster.name:<script>');
+    const trends = trendsHtml(computeTrends(drills), hostile('generatedAt'));
+    expect(trends).to.not.match(/<script|<img|<!--/i);
+    for (const svg of trends.match(/<svg[\s\S]*?<\/svg>/g) ?? [])
+      expect(parseXml(svg)).to.be.greaterThan(5);
   });
 
   it('makes hostile text inert in Markdown: no raw tag survives', () => {
