@@ -144,6 +144,11 @@ describe('a drill log that cannot be written', function () {
     for (const id of during.keys()) expect(ids.has(id), `${id} not written`).to.equal(false);
     expect(onDisk.map((e) => e.seq)).to.deep.equal(onDisk.map((_, i) => i + 1));
 
+    const lateAcks = clients.flatMap((c) =>
+      c.messages.filter((m) => m.type === 'ack' && String(m.clientId).startsWith('during')),
+    );
+    expect(lateAcks, 'no refused action is acknowledged later').to.deep.equal([]);
+
     // The disk is fixed and the server restarted: the drill takes actions again, a resend of a
     // refused action is recorded once, and what fell due meanwhile fires.
     for (const c of clients.splice(0)) c.close();
