@@ -19,8 +19,10 @@ import { eventuallyAsync, socketUrl, T0, TestClient } from '../helpers/server.js
 const CALLERS = [
   'anonymous',
   'participant',
+  'otherRole',
   'outsider',
   'revoked',
+  'archived',
   'viewer',
   'evaluator',
   'facilitator',
@@ -34,8 +36,10 @@ const isStaff = (c: Caller): c is StaffRole => STAFF.includes(c);
 const COLUMNS: Record<Caller, string> = {
   anonymous: 'anonymous',
   participant: 'participant (this drill)',
+  otherRole: 'participant (other role)',
   outsider: 'participant (other drill)',
   revoked: 'revoked link',
+  archived: 'archived link',
   viewer: 'viewer',
   evaluator: 'evaluator',
   facilitator: 'facilitator',
@@ -46,6 +50,7 @@ type Expected =
   | { kind: 'status'; status: number }
   | { kind: 'error'; code: string }
   | { kind: 'own-drill-only' }
+  | { kind: 'own-role-only' }
   | { kind: 'not-this-drill' };
 
 interface Row {
@@ -62,6 +67,7 @@ function parseCell(text: string): Expected {
   const code = /^no \(error ([a-z-]+)\)$/.exec(cell)?.[1];
   if (code) return { kind: 'error', code };
   if (cell === 'no (own drill only)') return { kind: 'own-drill-only' };
+  if (cell === 'no (own role only)') return { kind: 'own-role-only' };
   if (cell === 'no (not this drill)') return { kind: 'not-this-drill' };
   throw new Error(`docs/security.md: cannot read the cell '${text}'`);
 }
@@ -163,8 +169,20 @@ interface World {
   credentials: Record<StaffRole, { username: string; password: string }>;
   sessions: Record<StaffRole, Session>;
   people: { id: string; name: string; standby: string }[];
-  /** The drill the rows are about: running, five people, the second operator's link revoked. */
-  a: Drill & { participant: string; revoked: string; standby: string; revokedStandby: string };
+  /**
+   * The drill the rows are about: running, five people, the second operator's link revoked. The
+   * participant is the first operator; `otherRole` the communicator on the same drill.
+   */
+  a: Drill & {
+    participant: string;
+    revoked: string;
+    standby: string;
+    revokedStandby: string;
+    otherRole: string;
+    otherRoleStandby: string;
+  };
+  /** A drill that ran, ended and was archived, and the link and standby token of its one person. */
+  archived: Drill & { token: string; standby: string };
   /** Another running drill, with an outsider on it. */
   b: Drill & { token: string; standby: string };
   paused: Drill;
@@ -268,6 +286,14 @@ async function startWorld(testMode = false): Promise<World> {
   });
   const ended = await create({ mode: 'now', assignments: team });
   await f('POST', `/api/drills/${ended.id}/end`).expect(200);
+  // Someone whose only drill is over and archived: their link and standby page open nothing.
+  const archivist = await f('POST', '/api/people', { name: 'Seo Ha-rin' }).expect(201);
+  const archived = await create({
+    mode: 'now',
+    assignments: [{ role: 'operator', personId: archivist.body.person.id }],
+  });
+  await f('POST', `/api/drills/${archived.id}/end`).expect(200);
+  await f('POST', `/api/drills/${archived.id}/archive`).expect(200);
   const standbyOf = (personId?: string) => people.find((p) => p.id === personId)?.standby ?? '';
   return {
     server,
@@ -282,6 +308,13 @@ async function startWorld(testMode = false): Promise<World> {
       standby: standbyOf(a.links[1]?.personId),
       revoked: revokedLink.token,
       revokedStandby: standbyOf(revokedLink.personId),
+      otherRole: a.links[3]?.token ?? '',
+      otherRoleStandby: standbyOf(a.links[3]?.personId),
+    },
+    archived: {
+      ...archived,
+      token: archived.links[0]?.token ?? '',
+      standby: tokenOf(archivist.body.standbyUrl, 'standby'),
     },
     b: {
       ...b,
@@ -302,7 +335,11 @@ async function startWorld(testMode = false): Promise<World> {
 async function freshDrill(w: World, state: DrillState): Promise<Drill> {
   const f = (method: string, path: string, body?: object) =>
     asStaff(w.server.url, w.sessions.facilitator, method, path, body);
-  const assignments = [{ role: 'operator', personId: w.people[1]?.id }];
+  // links[0] is the participant's, links[1] the one of a participant in another role.
+  const assignments = [
+    { role: 'operator', personId: w.people[1]?.id },
+    { role: 'communicator', personId: w.people[3]?.id },
+  ];
   const res = await f('POST', '/api/drills', {
     scenario: 'kakao-pangyo-fire',
     mode: state === 'scheduled' ? 'at' : 'now',
@@ -347,6 +384,8 @@ interface HttpProbe {
   join?(w: World, caller: Caller): string | undefined;
   /** The drills a successful answer opens (for the `:token` routes). */
   opens?(body: Record<string, unknown>, text: string): string[];
+  /** The role a successful answer is for (for the `:token` routes that answer as a role). */
+  role?(body: Record<string, unknown>, text: string): string | undefined;
 }
 
 let serial = 0;
@@ -437,6 +476,7 @@ const PROBES: Record<string, HttpProbe> = {
   'GET /api/join/:token': {
     path: (t) => `/api/join/${t.join}`,
     opens: (body) => [(body.drill as { id: string }).id],
+    role: (body) => body.role as string,
   },
   'GET /api/standby/:token': {
     path: (t) => `/api/standby/${t.standby}`,
@@ -489,6 +529,8 @@ const PROBES: Record<string, HttpProbe> = {
     path: (t) => `/join/${t.join}`,
     // The drill the console opens, from the page's data block.
     opens: (_body, text) => [...text.matchAll(/"drill":\{"id":"([^"]+)"/g)].map((m) => m[1] ?? ''),
+    // The role the console opens as: the data block's `role`, right after its `drill`.
+    role: (_body, text) => /"drill":\{"id":"[^"]+"[^}]*\},"role":"([^"]+)"/.exec(text)?.[1],
   },
   'GET /standby/:token': { path: (t) => `/standby/${t.standby}` },
   'GET /api/board/:token': {
@@ -518,7 +560,11 @@ const PROBES: Record<string, HttpProbe> = {
         // The debrief opens once the drill is over: this drill's participant holds a link of
         // the ended drill; the outsider's own drill is still running.
         join: (w: World, caller: Caller) =>
-          caller === 'participant' ? w.ended.links[1]?.token : undefined,
+          caller === 'participant'
+            ? w.ended.links[1]?.token
+            : caller === 'otherRole'
+              ? w.ended.links[3]?.token
+              : undefined,
         path: (t: Target) => `/api/join/${t.join}/debrief`,
         body: method === 'POST' ? () => ({ wentWell: 'Fast page', didNotGoWell: '' }) : undefined,
       } satisfies HttpProbe,
@@ -531,6 +577,12 @@ const PROBES: Record<string, HttpProbe> = {
   },
 };
 
+/** The role each participant caller holds on drill A (ROLES[1] and ROLES[3]). */
+const ROLE_OF: Partial<Record<Caller, string>> = {
+  participant: 'operator',
+  otherRole: 'communicator',
+};
+
 /** The shared drill in a state (for callers who must be refused). */
 const sharedDrill = (w: World, state: HttpProbe['needs']): Drill =>
   state === undefined || state === 'running' ? w.a : w[state];
@@ -539,6 +591,8 @@ function tokensFor(w: World, caller: Caller): Pick<Target, 'join' | 'standby'> {
   if (caller === 'participant') return { join: w.a.participant, standby: w.a.standby };
   if (caller === 'outsider') return { join: w.b.token, standby: w.b.standby };
   if (caller === 'revoked') return { join: w.a.revoked, standby: w.a.revokedStandby };
+  if (caller === 'otherRole') return { join: w.a.otherRole, standby: w.a.otherRoleStandby };
+  if (caller === 'archived') return { join: w.archived.token, standby: w.archived.standby };
   return { join: unknownToken('join'), standby: unknownToken('standby') };
 }
 
@@ -547,7 +601,9 @@ async function tryRoute(w: World, route: string, caller: Caller, expected: Expec
   const probe = PROBES[route];
   if (!probe) throw new Error(`no probe for '${route}': add one to access.test.ts`);
   const [method = 'GET'] = route.split(' ');
-  const succeeds = ['yes', 'own-drill-only', 'not-this-drill'].includes(expected.kind);
+  const succeeds = ['yes', 'own-drill-only', 'own-role-only', 'not-this-drill'].includes(
+    expected.kind,
+  );
   const drill =
     probe.consumes === 'drill' && succeeds
       ? await freshDrill(w, probe.needs ?? 'running')
@@ -583,7 +639,14 @@ async function tryRoute(w: World, route: string, caller: Caller, expected: Expec
     expect(res.status, `${where}: ${res.text.slice(0, 200)}`).to.be.within(200, 299);
     if (probe.opens) {
       const opens = probe.opens(res.body, res.text);
+      // The archived link's own drill is the archived one: that is the drill it must not open.
+      const subject = caller === 'archived' ? w.archived.id : w.a.id;
       if (expected.kind === 'yes') expect(opens, where).to.include(w.a.id);
+      else if (expected.kind === 'own-role-only') {
+        // This drill, but as the caller's own role: never as the role the row's participant holds.
+        expect(opens, where).to.include(w.a.id);
+        expect(probe.role?.(res.body, res.text), where).to.equal(ROLE_OF[caller]);
+      } else if (caller === 'archived') expect(opens, where).to.not.include(subject);
       else if (expected.kind === 'own-drill-only')
         expect(opens, where).to.not.include(w.a.id).and.to.not.be.empty;
       else expect(opens, where).to.not.include(w.a.id);
@@ -656,7 +719,7 @@ async function open(url: string, headers: Record<string, string> = {}) {
 async function trySocket(w: World, type: string, caller: Caller, expected: Expected) {
   const probe = SOCKET_PROBES[type];
   if (!probe) throw new Error(`no probe for message '${type}': add one to access.test.ts`);
-  const succeeds = expected.kind === 'yes' || expected.kind === 'own-drill-only';
+  const succeeds = ['yes', 'own-drill-only', 'own-role-only'].includes(expected.kind);
   const fresh = probe.consumes && succeeds;
   const drill = fresh ? await freshDrill(w, 'running') : w.a;
   const other = fresh && caller === 'outsider' ? await freshDrill(w, 'running') : undefined;
@@ -670,7 +733,13 @@ async function trySocket(w: World, type: string, caller: Caller, expected: Expec
         ? (other?.links[0]?.token ?? w.b.token)
         : caller === 'revoked'
           ? w.a.revoked
-          : undefined;
+          : caller === 'otherRole'
+            ? fresh
+              ? drill.links[1]?.token
+              : w.a.otherRole
+            : caller === 'archived'
+              ? w.archived.token
+              : undefined;
   const path = token ? `/ws?token=${token}&drill=${drill.id}` : `/ws?drill=${drill.id}`;
   const headers: Record<string, string> = isStaff(caller)
     ? { cookie: w.sessions[caller].cookie }
@@ -694,8 +763,19 @@ async function trySocket(w: World, type: string, caller: Caller, expected: Expec
       const opened = (welcome.drill as { id: string }).id;
       expect(opened, where).to.not.equal(drill.id);
       await probe.succeeded(w, client, opened, message);
+    } else if (expected.kind === 'own-role-only') {
+      // It works on this drill, as the caller's own role: what it records is charged to them.
+      expect(welcome.role, where).to.equal(ROLE_OF[caller]);
+      await probe.succeeded(w, client, drill.id, message);
+      const ack = client.messages.find((m) => m.type === 'ack' && m.clientId === message.clientId);
+      const logged = (await logOf(w, drill.id))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { seq: number; role?: string })
+        .find((e) => e.seq === ack?.seq);
+      expect(logged?.role, where).to.equal(ROLE_OF[caller]);
     } else await probe.succeeded(w, client, drill.id, message);
-    if (expected.kind !== 'yes')
+    if (expected.kind !== 'yes' && expected.kind !== 'own-role-only')
       expect(await logOf(w, drill.id), `${where} leaves the log as it was`).to.equal(before);
   } finally {
     client?.close();
@@ -777,7 +857,7 @@ describe('access control (docs/security.md)', () => {
 
   describe('tokens that are not API tokens', () => {
     it('refuses a join or standby token offered as a bearer token on every route, 401', async () => {
-      for (const token of [w.a.participant, w.a.standby, w.a.revoked]) {
+      for (const token of [w.a.participant, w.a.standby, w.a.revoked, w.archived.token]) {
         for (const row of HTTP_ROWS) {
           const [method = 'GET'] = row.what.split(' ');
           const path = (PROBES[row.what] as HttpProbe).path(
