@@ -2,7 +2,8 @@
 // save it, and dry-run a scenario with bots before scheduling it.
 import { api } from './lib/api.js';
 import './lib/staff-shell.js';
-import { $, data, drillTime, h, say, t } from './lib/page.js';
+import { $, data, drillTime, h, say, t, table } from './lib/page.js';
+import { scenarioPreview } from './lib/scenario-preview.js';
 
 const source = $('#source');
 const gutter = $('#gutter');
@@ -123,37 +124,17 @@ async function dryRun(body) {
         h('span', { class: `score ${res.pass ? 'pass' : 'fail'}` }, res.score),
         ` ${t.score} · ${res.pass ? t.common.pass : t.common.fail} · ${res.entries} ${t.entries} · ${drillTime(res.durationMs)} ${t.drillTime}`,
       ),
-      h(
-        'div',
-        { class: 'table-wrap' },
-        h(
-          'table',
-          {},
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              h('th', { scope: 'col' }, t.role),
-              h('th', { scope: 'col' }, t.score),
-              h('th', { scope: 'col' }, t.violations),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            res.roles.map((r) =>
-              h(
-                'tr',
-                { dataset: { role: r.role } },
-                h('td', {}, r.name),
-                h('td', {}, `${r.score} ${r.pass ? t.common.pass : t.common.fail}`),
-                h('td', {}, String(r.violations)),
-              ),
-            ),
-          ),
-        ),
+      table(
+        {},
+        [t.role, t.score, t.violations],
+        res.roles.map((r) => ({
+          props: { dataset: { role: r.role } },
+          cells: [
+            r.name,
+            `${r.score} ${r.pass ? t.common.pass : t.common.fail}`,
+            String(r.violations),
+          ],
+        })),
       ),
       h('h3', {}, t.steps),
       h(
@@ -188,6 +169,19 @@ async function dryRun(body) {
     say(status, t.failed + e.message, 'error');
   }
 }
+
+for (const button of document.querySelectorAll('[data-preview]'))
+  button.addEventListener('click', async () => {
+    try {
+      const { scenario } = await api('GET', `/api/library/scenarios/${button.dataset.preview}`);
+      $('#h-preview').textContent = t.previewOf + scenario.title;
+      $('#preview').replaceChildren(scenarioPreview(scenario, t.common.preview));
+      $('#preview-card').hidden = false;
+      $('#preview-card').focus();
+    } catch (e) {
+      say(status, t.failed + e.message, 'error');
+    }
+  });
 
 for (const button of document.querySelectorAll('[data-dry-run]'))
   button.addEventListener('click', () => dryRun({ scenario: button.dataset.dryRun }));

@@ -3,6 +3,7 @@
 import { api } from './lib/api.js';
 import './lib/staff-shell.js';
 import { $, data, h, say, t } from './lib/page.js';
+import { scenarioPreview } from './lib/scenario-preview.js';
 
 const form = $('#new-drill');
 const status = $('#new-drill-status');
@@ -11,69 +12,11 @@ const people = new Map(data.people.map((p) => [p.id, p]));
 
 const current = () => scenarios.get($('#scenario').value);
 
-function when(inject) {
-  if (inject.at) return inject.at;
-  const w = inject.when;
-  if (!w) return '';
-  const trigger = (x) => [x.action, x.inject, x.role].filter(Boolean).join(' · ');
-  return `${w.delay && w.delay !== '0s' ? `${w.delay} ` : ''}${t.afterTrigger} ${trigger(w.after)}${w.unless ? `, ${t.unless} ${trigger(w.unless)}` : ''}`;
-}
-
 function drawPreview() {
-  const s = current();
   const box = $('#preview');
   box.replaceChildren();
-  if (!s) return;
-  const roleName = new Map(s.roles.map((r) => [r.id, r.name]));
-  box.append(
-    h('h3', {}, t.preview),
-    s.description ? h('p', { class: 'small' }, s.description) : '',
-    h('h3', {}, t.previewRoles),
-    h(
-      'ul',
-      { class: 'plain small' },
-      s.roles.map((r) => h('li', {}, h('strong', {}, r.name), ` — ${r.duties[0] || ''}`)),
-    ),
-    h('h3', {}, `${t.previewInjects} (${s.injects.length})`),
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { class: 'small', id: 'preview-injects' },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'col' }, t.colAt),
-            h('th', { scope: 'col' }, t.colInject),
-            h('th', { scope: 'col' }, t.colTo),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          s.injects.map((i) =>
-            h(
-              'tr',
-              { dataset: { inject: i.id } },
-              h('td', {}, when(i)),
-              h('td', {}, i.title),
-              h('td', {}, i.to.map((r) => roleName.get(r) || r).join(', ')),
-            ),
-          ),
-        ),
-      ),
-    ),
-    h('h3', {}, t.previewServices),
-    h(
-      'ul',
-      { class: 'plain small' },
-      s.services.map((x) => h('li', {}, `${x.name}: ${x.dataCentres.join(', ')}`)),
-    ),
-  );
+  const s = current();
+  if (s) box.append(scenarioPreview(s, t.common.preview));
 }
 
 function personOptions(selected) {

@@ -26,7 +26,7 @@ export function person(
       locale: 'en-GB',
     })
     .then(async (context) => {
-      context.setDefaultTimeout(8_000);
+      context.setDefaultTimeout(15_000);
       if (options.permissions && options.origin)
         await context.grantPermissions(options.permissions, { origin: options.origin });
       return context;

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { TestServer } from '../helpers/server.js';
 
+export const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'] as const;
+
 /** Moves the server's manual clock on and waits until the drills have written and sent it all. */
 export async function advance(t: TestServer, ms: number): Promise<void> {
   t.clock.advance(ms);
@@ -46,4 +48,33 @@ export async function act(page: Page, input: ActInput): Promise<number> {
   expect(await status.textContent()).to.match(/Recorded as #\d+/);
   for (const role of input.to ?? []) await page.uncheck(`#to input[value="${role}"]`);
   return Number((await status.textContent())?.match(/#(\d+)/)?.[1]);
+}
+
+/**
+ * Schedules a Pangyo fire drill now through the API: the roster's people in order for the
+ * roles given, a bot for each of `bots`. Returns its id and each role's join path.
+ */
+export async function drillNow(
+  t: TestServer,
+  roles: readonly string[] = ROLES,
+  bots: readonly string[] = [],
+): Promise<{ id: string; links: Record<string, string> }> {
+  const people = (await t.facilitator.get('/api/people').expect(200)).body.people as {
+    id: string;
+  }[];
+  const res = await t.facilitator
+    .post('/api/drills', {
+      scenario: 'kakao-pangyo-fire',
+      mode: 'now',
+      assignments: [
+        ...roles.map((role, i) => ({ role, personId: people[i]?.id })),
+        ...bots.map((role) => ({ role, bot: true })),
+      ],
+    })
+    .expect(201);
+  const links = (res.body.links as { role: string; url: string }[]).map((l) => [
+    l.role,
+    new URL(l.url).pathname,
+  ]);
+  return { id: res.body.drill.id as string, links: Object.fromEntries(links) };
 }

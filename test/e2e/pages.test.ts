@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { expectNoSideScroll, launch, person, screenshot, seriousFindings } from './browser.js';
-import { advance, signInPage } from './drill-pages.js';
+import { advance, drillNow, signInPage } from './drill-pages.js';
 
 const MIN = 60_000;
 
@@ -31,30 +31,7 @@ describe('every page', function () {
     narrow = await person(browser, { width: 390, height: 844 });
     for (const context of [wide, narrow])
       await signInPage(await context.newPage(), t.server.url, 'facilitator', password);
-    const people = (await t.facilitator.get('/api/people').expect(200)).body.people as {
-      id: string;
-    }[];
-    const res = await t.facilitator
-      .post('/api/drills', {
-        scenario: 'kakao-pangyo-fire',
-        mode: 'now',
-        assignments: [
-          { role: 'control-tower', personId: people[0]?.id },
-          { role: 'operator', personId: people[1]?.id },
-          { role: 'communicator', bot: true },
-          { role: 'operations-lead', bot: true },
-        ],
-      })
-      .expect(201);
-    drill = {
-      id: res.body.drill.id,
-      links: Object.fromEntries(
-        (res.body.links as { role: string; url: string }[]).map((l) => [
-          l.role,
-          new URL(l.url).pathname,
-        ]),
-      ),
-    };
+    drill = await drillNow(t, ['control-tower', 'operator'], ['communicator', 'operations-lead']);
     await advance(t, 12 * MIN); // injects, bots acting, KakaoTalk down
     standby = new URL(t.server.seeded?.standby[0]?.url ?? '').pathname;
   });
@@ -91,6 +68,10 @@ describe('every page', function () {
         await page.fill('#source', await broken());
         await page.getByRole('button', { name: 'Validate' }).click();
         await page.locator('#problems li').first().waitFor();
+        await page.locator('[data-preview="kakao-pangyo-fire"]').click();
+        await page
+          .locator('#preview-card #preview-injects tr[data-inject="battery-room-fire"]')
+          .waitFor();
         await page.locator('[data-dry-run="kakao-pangyo-fire"]').click();
         await page.locator('#dry-card:not([hidden]) [data-step]').first().waitFor();
       },

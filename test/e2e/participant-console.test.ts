@@ -4,32 +4,9 @@ import { fold } from '../../server/domain/engine/reduce.js';
 import { CLOSE } from '../../server/ws/protocol.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { launch, person, screenshot } from './browser.js';
-import { advance } from './drill-pages.js';
+import { advance, drillNow, ROLES } from './drill-pages.js';
 
 const MIN = 60_000;
-const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'];
-
-/** Schedules a drill now with one person of the roster per role; returns its id and links. */
-async function drillNow(t: TestServer, roles = ROLES) {
-  const people = (await t.facilitator.get('/api/people').expect(200)).body.people as {
-    id: string;
-  }[];
-  const res = await t.facilitator
-    .post('/api/drills', {
-      scenario: 'kakao-pangyo-fire',
-      mode: 'now',
-      assignments: roles.map((role, i) => ({ role, personId: people[i]?.id })),
-    })
-    .expect(201);
-  const links = Object.fromEntries(
-    (res.body.links as { role: string; url: string }[]).map((l) => [
-      l.role,
-      new URL(l.url).pathname,
-    ]),
-  );
-  return { id: res.body.drill.id as string, links };
-}
-
 describe('the participant console', function () {
   this.timeout(60_000);
   let browser: Browser;
@@ -110,7 +87,7 @@ describe('the participant console', function () {
                 ?.getAttribute('data-state') === state,
           ),
         world.services,
-        { timeout: 8_000 },
+        { timeout: 15_000 },
       );
     await screenshot(pages.communicator as Page, 'participant-communicator-late');
   });

@@ -26,6 +26,41 @@ export function h(tag, props = {}, ...children) {
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
+/**
+ * A table in its scrolling wrapper: column headings, then rows as `{ props, cells }` (a cell is
+ * text or an element).
+ */
+export function table(props, headings, rows) {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      props,
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          headings.map((x) => h('th', { scope: 'col' }, x)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((row) =>
+          h(
+            'tr',
+            row.props,
+            row.cells.map((c) => h('td', {}, c)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 /** Drill time (ms since the start) as HH:MM:SS. */
 export function drillTime(ms) {
   const s = Math.max(0, Math.floor((ms || 0) / 1000));
