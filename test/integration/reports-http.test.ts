@@ -73,6 +73,12 @@ describe('drill reports over HTTP', () => {
     expect(html).to.not.include('Score by person');
   });
 
+  it('answers the report page of an unknown drill with the site’s error page', async () => {
+    const res = await t.facilitator.get('/drills/nope/report').expect(404);
+    expect(res.headers['content-type']).to.match(/^text\/html/);
+    expect(res.text).to.match(/no drill (&#39;|')nope/);
+  });
+
   it('answers an unknown format with 400 naming the formats', async () => {
     const res = await t.facilitator.get(`/api/drills/${drillId}/report?format=pdf`).expect(400);
     expect(res.body.error.message).to.equal('format: must be one of html, json, csv, md');

@@ -6,6 +6,7 @@ import type { WallClock } from '../../runtime/clock.js';
 import { callerOf, requireRole } from '../auth/middleware.js';
 import { HttpError, notFound } from '../errors.js';
 import { staffPage } from '../pages/guards.js';
+import { renderError } from '../pages/render.js';
 import { ReportData, type ReportDataDeps } from './reports-data.js';
 import { debriefRoutes } from './reports-debrief.js';
 import { insightRoutes } from './reports-insights.js';
@@ -64,8 +65,14 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
     '/drills/:id/report',
     staffPage('facilitator', 'evaluator', 'viewer'),
     async (req, res) => {
-      const report = await data.report(req.params.id as string, audienceOf(res), now());
-      res.type(REPORT_MEDIA_TYPES.html).send(renderReport(report, 'html'));
+      // A page answers a missing drill or report with the site's error page, not JSON.
+      const report = await data
+        .report(req.params.id as string, audienceOf(res), now())
+        .catch((error: unknown) => {
+          if (!(error instanceof HttpError)) throw error;
+          renderError(res, error.status, error.message);
+        });
+      if (report) res.type(REPORT_MEDIA_TYPES.html).send(renderReport(report, 'html'));
     },
   );
 
