@@ -33,6 +33,8 @@ const SHOWN = [
   'wentWell',
   'didNotGoWell',
   'generatedAt',
+  // The decision log holds the text of the action that recorded the decision (#13).
+  'action.13',
 ];
 
 describe('hostile text in reports', () => {
