@@ -31,14 +31,15 @@ try {
   }
   if (testClock)
     console.log('TEST MODE: the clock moves only through POST /api/test/clock/advance');
-  // Printed last: whoever waits for this line has everything above.
-  console.log(`Firedrill is listening on ${base} (data in ${config.dataDir})`);
   const shutdown = async () => {
     await server.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
+  // Printed last: whoever waits for this line has everything above, the signal handlers too
+  // (a SIGTERM sent on seeing it would otherwise kill the process before they are set).
+  console.log(`Firedrill is listening on ${base} (data in ${config.dataDir})`);
 } catch (error) {
   // What the operator must fix (a damaged store, a bad setting, a data directory it cannot
   // create or read) is one line that names it; anything else is a bug and keeps its stack.

@@ -47,7 +47,7 @@ export async function bootServer(dataDir: string, timeoutMs = 30_000): Promise<S
   const spawned = spawnServer(dataDir);
   const output = () => spawned.stdout() + spawned.stderr();
   // The listening line is printed last, after the one-time credentials of a first start.
-  // The whole line, up to its newline: main.ts sets its SIGTERM handler right after printing it.
+  // The whole line, up to its newline (a chunk may end inside the URL).
   const listening = () => /listening on (http:\/\/\S+) .*\n/.exec(spawned.stdout())?.[1];
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
