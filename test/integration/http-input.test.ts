@@ -434,7 +434,7 @@ describe('bad HTTP input', () => {
       for (const [method, path] of [
         ['get', '/api/nope'],
         ['post', '/api/drills/x/explode'],
-        ['get', '/'],
+        ['get', '/no-such-page'],
         ['delete', '/api/drills'],
       ] as const) {
         const res = await answer(fac(method, path));
