@@ -1,7 +1,7 @@
-import { formatDuration } from '../domain/duration.js';
 import type { DrillReport } from './drill-report.js';
 import { mdCell } from './escape.js';
-import { at, seqs, took } from './html-parts.js';
+import { at, seqs } from './html-parts.js';
+import { keyTimings } from './summary.js';
 
 function mdTable(head: string[], rows: (string | number)[][], empty = 'None.'): string[] {
   if (!rows.length) return [empty];
@@ -22,7 +22,7 @@ const signed = (n: number | undefined) => (n === undefined ? '—' : n > 0 ? `+$
  */
 export function reportMarkdown(r: DrillReport): string {
   const card = r.scorecard;
-  const m = card.metrics;
+  const timings = keyTimings(card.metrics);
   const names = new Map(card.persons.map((p) => [p.person, p.name ?? p.person]));
   const who = (id?: string) => (id ? (names.get(id) ?? id) : '—');
   const { manual, scenario } = r.scoredAgainst;
@@ -41,26 +41,7 @@ export function reportMarkdown(r: DrillReport): string {
     '',
     '## Key timings',
     '',
-    ...mdTable(
-      [
-        'acknowledge',
-        'declare',
-        'right grade',
-        'first external notice',
-        'close',
-        'external updates',
-      ],
-      [
-        [
-          took(m.timeToAcknowledge),
-          took(m.timeToDeclare),
-          took(m.timeToRightGrade),
-          took(m.timeToFirstExternalNotice),
-          took(m.timeToClose),
-          `${m.updateCadence.count}${m.updateCadence.maxGapMs === undefined ? '' : `, longest gap ${formatDuration(m.updateCadence.maxGapMs)}`}`,
-        ],
-      ],
-    ),
+    ...mdTable(timings.head, timings.rows),
     '',
     '## Score by role',
     '',

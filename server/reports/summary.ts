@@ -1,5 +1,5 @@
 import { formatDuration, formatOffset } from '../domain/duration.js';
-import type { Metric, Scorecard } from '../domain/scoring/scorecard.js';
+import type { Metric, Metrics, Scorecard } from '../domain/scoring/scorecard.js';
 
 /** Renders a scorecard as JSON: the documented, versioned format. */
 export function scorecardJson(card: Scorecard): string {
@@ -11,9 +11,33 @@ const took = (m: Metric) => (m.ms === undefined ? 'never' : formatDuration(m.ms)
 const passText = (pass: boolean, final: boolean) =>
   `${pass ? 'PASS' : 'FAIL'}${final ? '' : ' (so far)'}`;
 
-interface Table {
+export interface Table {
   head: string[];
   rows: string[][];
+}
+
+/** The key timings as one table row (shared with the drill report's Markdown). */
+export function keyTimings(m: Metrics): Table {
+  return {
+    head: [
+      'acknowledge',
+      'declare',
+      'right grade',
+      'first external notice',
+      'close',
+      'external updates',
+    ],
+    rows: [
+      [
+        took(m.timeToAcknowledge),
+        took(m.timeToDeclare),
+        took(m.timeToRightGrade),
+        took(m.timeToFirstExternalNotice),
+        took(m.timeToClose),
+        `${m.updateCadence.count}${m.updateCadence.maxGapMs === undefined ? '' : `, longest gap ${formatDuration(m.updateCadence.maxGapMs)}`}`,
+      ],
+    ],
+  };
 }
 
 function sections(card: Scorecard): { title: string; table: Table }[] {
@@ -92,29 +116,7 @@ function sections(card: Scorecard): { title: string; table: Table }[] {
         ]),
       },
     },
-    {
-      title: 'Key timings (from the fault becoming visible)',
-      table: {
-        head: [
-          'acknowledge',
-          'declare',
-          'right grade',
-          'first external notice',
-          'close',
-          'external updates',
-        ],
-        rows: [
-          [
-            took(m.timeToAcknowledge),
-            took(m.timeToDeclare),
-            took(m.timeToRightGrade),
-            took(m.timeToFirstExternalNotice),
-            took(m.timeToClose),
-            `${m.updateCadence.count}${m.updateCadence.maxGapMs === undefined ? '' : `, longest gap ${formatDuration(m.updateCadence.maxGapMs)}`}`,
-          ],
-        ],
-      },
-    },
+    { title: 'Key timings (from the fault becoming visible)', table: keyTimings(m) },
   ];
 }
 
