@@ -269,6 +269,18 @@ for (const button of document.querySelectorAll('#controls button'))
     }
   });
 
+for (const button of document.querySelectorAll('[data-schedule-op]'))
+  button.addEventListener('click', async () => {
+    const op = button.dataset.scheduleOp;
+    if (op === 'end' && !confirm(t.confirmCancel)) return;
+    try {
+      await api('POST', `/api/drills/${id}/${op}`);
+      location.reload();
+    } catch (error) {
+      say($('#scheduled-status'), t.failed + error.message, 'error');
+    }
+  });
+
 const injectForm = $('#inject-form');
 if (injectForm) {
   $('#inject-roles').replaceChildren(

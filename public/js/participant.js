@@ -39,7 +39,7 @@ const actionName = (id) => state?.actions.get(id)?.name || id;
 function drawStatus() {
   const el = $('#drill-status');
   const key = state.stopped ? 'stopped' : state.status;
-  el.textContent = t[key] ? t[key].replace(/\.$/, '') : state.status;
+  el.textContent = t.statusPill[key] ?? state.status;
   el.className = `pill status-${state.status === 'running' ? 'running' : state.status === 'ended' ? 'ended' : 'paused'}`;
   $('#grade').textContent = state.grade
     ? (state.manual.grades.find((g) => g.id === state.grade)?.name ?? state.grade)

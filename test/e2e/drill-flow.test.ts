@@ -241,4 +241,26 @@ describe('a drill run through the browser pages', function () {
       target: { step: 'acknowledge-page', verdict: 'on_time' },
     });
   });
+
+  it('starts a scheduled drill early from its console', async () => {
+    const people = (await t.facilitator.get('/api/people').expect(200)).body.people as {
+      id: string;
+    }[];
+    const created = await t.facilitator
+      .post('/api/drills', {
+        scenario: 'kakao-viral-surge',
+        mode: 'at',
+        at: new Date(t.clock.now() + 24 * 60 * MIN).toISOString(),
+        assignments: [{ role: 'operator', personId: people[1]?.id }],
+      })
+      .expect(201);
+    const page = await (contexts[0] as BrowserContext).newPage();
+    await page.goto(`${t.server.url}/drills/${created.body.drill.id}`);
+    await page.locator('#scheduled time').first().waitFor();
+    await screenshot(page, 'console-scheduled');
+    await page.getByRole('button', { name: 'Start it now' }).click();
+    await page.locator('#timeline li[data-type="drill-started"]').waitFor();
+    expect(await page.locator('#drill-status').textContent()).to.equal('running');
+    await page.close();
+  });
 });

@@ -2,6 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import { fold } from '../../domain/engine/reduce.js';
 import type { DrillLibrary } from '../../runtime/drill-library.js';
 import type { DrillService } from '../../runtime/drill-service.js';
+import type { DrillRecord } from '../../store/catalogue-schema.js';
 import type { CatalogueStore, EventLogStore } from '../../store/store.js';
 import type { Caller } from '../auth/middleware.js';
 import { drillRows } from './drill-rows.js';
@@ -15,6 +16,14 @@ export interface StaffPageDeps {
   library: DrillLibrary;
   service: DrillService;
   connected(drillId: string): unknown[];
+}
+
+/** A scheduled surprise drill's drawn moment is for facilitators only (docs/security.md). */
+function secretKept(record: DrillRecord, role: string): DrillRecord {
+  if (record.mode !== 'surprise' || record.status !== 'scheduled' || role === 'facilitator')
+    return record;
+  const { dueAt: _secret, ...rest } = record;
+  return rest;
 }
 
 /** Only a local path: `next=` must not send anyone to another site after signing in. */
@@ -86,7 +95,7 @@ export function staffPages(deps: StaffPageDeps): Router {
     const state = runner?.state ?? fold(resolved.drill, (await deps.logs.read(record.id)).entries);
     const people = new Map(deps.catalogue.read().people.map((p) => [p.id, p.name]));
     renderPage(res, 'console', {
-      locals: { drill: record, live: Boolean(runner) },
+      locals: { drill: secretKept(record, accountOf(res).role), live: Boolean(runner) },
       data: {
         drill: {
           id: record.id,
