@@ -6,6 +6,8 @@ import { api } from './lib/api.js';
 import { liveSocket } from './lib/live-socket.js';
 import './lib/staff-shell.js';
 import { wireEvaluator } from './console-evaluator.js';
+import { drawScores } from './console-score.js';
+import { describeEntry } from './console-timeline.js';
 import { $, data, drillTime, h, say, t } from './lib/page.js';
 
 const def = data.definition;
@@ -97,46 +99,6 @@ function drawStatus() {
 }
 
 // ------------------------------------------------------------------ timeline
-const who = (e) =>
-  `${names.role.get(e.role) || e.role}${e.person && names.person.get(e.person) ? ` (${names.person.get(e.person)})` : ''}`;
-
-function describe(e) {
-  switch (e.type) {
-    case 'drill-started':
-      return `${t.participants}: ${e.participants.length}`;
-    case 'inject-delivered': {
-      const inject = e.adHoc || def.injects[e.inject] || { title: e.inject, to: [] };
-      return `${inject.title} → ${inject.to.map((r) => names.role.get(r) || r).join(', ')}${e.adHoc ? ' (ad hoc)' : ''}`;
-    }
-    case 'action': {
-      const bits = [`${who(e)}: ${names.action.get(e.action) || e.action}`];
-      if (e.channel) bits.push(`${t.on} ${names.channel.get(e.channel) || e.channel}`);
-      if (e.to?.length) bits.push(`→ ${e.to.map((r) => names.role.get(r) || r).join(', ')}`);
-      const fields = Object.entries(e.fields || {})
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', ');
-      return `${bits.join(' ')}${fields ? ` [${fields}]` : ''}${e.text ? ` — “${e.text}”` : ''}${e.recordedBy ? ` (${t.offPlatformMark}: ${e.medium || ''}, ${e.recordedBy})` : ''}`;
-    }
-    case 'channel-changed':
-      return `${names.channel.get(e.channel) || e.channel}: ${e.state}`;
-    case 'paused':
-    case 'resumed':
-      return `${e.by || ''}${e.reason ? ` (${e.reason})` : ''}`;
-    case 'ended':
-      return `${e.reason}${e.by ? ` — ${e.by}` : ''}`;
-    case 'note':
-      return `${e.by}: ${e.text}`;
-    case 'override': {
-      const target = e.target.step
-        ? `${e.target.step} → ${t.common.verdicts[e.target.verdict] || e.target.verdict}`
-        : `${e.target.rule} #${e.target.violation} → kept`;
-      return `${e.by}: ${target} — ${e.reason}`;
-    }
-    default:
-      return '';
-  }
-}
-
 const undelivered = (e) => e.type === 'action' && e.channel && world.channels[e.channel] === 'down';
 
 function addEntry(e) {
@@ -167,7 +129,7 @@ function addEntry(e) {
         'span',
         {},
         h('span', { class: 'kind' }, `#${e.seq} ${t.entry[e.type] || e.type}`),
-        describe(e),
+        describeEntry(e, names, def),
         lost ? h('em', { class: 'sev-critical' }, ` — ${t.undelivered}`) : '',
       ),
     ),
@@ -184,50 +146,11 @@ function refreshScore() {
 }
 
 async function drawScore() {
-  let card;
   try {
-    card = await api('GET', `/api/drills/${id}/scorecard`);
+    drawScores(await api('GET', `/api/drills/${id}/scorecard`));
   } catch {
-    return;
+    // No log yet (not started): nothing to score.
   }
-  $('#overall').textContent =
-    `${t.score} ${card.score} · ${card.pass ? t.common.pass : t.common.fail}`;
-  $('#scores').replaceChildren(
-    ...card.roles.map((r) => {
-      const steps = card.steps.filter((s) => s.role === r.role);
-      return h(
-        'details',
-        { class: 'role-score', dataset: { role: r.role }, open: true },
-        h(
-          'summary',
-          {},
-          h('strong', {}, r.name),
-          h(
-            'span',
-            {},
-            h('span', { class: `score ${r.pass ? 'pass' : 'fail'}` }, r.score),
-            ` ${r.pass ? t.common.pass : t.common.fail}`,
-          ),
-        ),
-        h(
-          'ul',
-          {},
-          steps.map((s) =>
-            h(
-              'li',
-              { dataset: { step: s.step, verdict: s.verdict } },
-              s.title,
-              h(
-                'span',
-                { class: `pill verdict-${s.verdict}` },
-                t.common.verdicts[s.verdict] || s.verdict,
-              ),
-            ),
-          ),
-        ),
-      );
-    }),
-  );
 }
 
 async function drawConnected() {

@@ -3,8 +3,9 @@
 // a debrief form when the drill ends.
 import { liveSocket } from './lib/live-socket.js';
 import { $, clientId, data, drillTime, h, say } from './lib/page.js';
-import { applyBoard, applyEvent, fromWelcome, roleActions } from './lib/role-state.js';
+import { applyBoard, applyEvent, fromWelcome } from './lib/role-state.js';
 import { drawActionForm, readActionForm } from './participant-form.js';
+import { drawBoard, drawChannels, drawLog } from './participant-view.js';
 
 const t = data.strings;
 let state;
@@ -33,8 +34,6 @@ setInterval(tick, 500);
 tick();
 
 // ------------------------------------------------------------------ drawing
-const roleName = (id) => state?.manual.roles.find((r) => r.id === id)?.name || id;
-const actionName = (id) => state?.actions.get(id)?.name || id;
 
 function drawStatus() {
   const el = $('#drill-status');
@@ -87,138 +86,12 @@ function drawInbox() {
   $('#inbox-new').textContent = fresh.size ? `(${fresh.size} ${t.new})` : '';
 }
 
-function drawBoard() {
-  const dcs = state.dataCentres;
-  const table = $('#board');
-  table.replaceChildren(
-    h('caption', { class: 'sr-only' }, t.board),
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'col' }, 'Service'),
-        h('th', { scope: 'col' }, 'State'),
-        h('th', { scope: 'col' }, 'Data centres'),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      state.services.map((s) =>
-        h(
-          'tr',
-          { dataset: { service: s.id, state: s.state } },
-          h('th', { scope: 'row' }, s.name),
-          h('td', {}, h('span', { class: `pill ${s.state}` }, t.services[s.state] || s.state)),
-          h(
-            'td',
-            { class: 'dc' },
-            s.dataCentres.map((id) => dcs.find((d) => d.id === id)?.name || id).join(', '),
-          ),
-        ),
-      ),
-    ),
-  );
-  const alerts = $('#alerts');
-  alerts.replaceChildren();
-  if (!state.alerts.length) alerts.append(h('li', { class: 'muted' }, t.noAlerts));
-  for (const a of state.alerts)
-    alerts.append(
-      h(
-        'li',
-        { dataset: { alert: a.id } },
-        h('span', { class: `sev-${a.severity}` }, a.severity.toUpperCase()),
-        a.text,
-      ),
-    );
-}
-
-function drawChannels() {
-  const box = $('#channels');
-  box.replaceChildren(
-    ...state.channels.map((c) =>
-      h(
-        'section',
-        {
-          class: `channel ${c.state === 'down' ? 'down' : ''}`,
-          dataset: { channel: c.id, state: c.state },
-          'aria-label': c.name,
-        },
-        h(
-          'h3',
-          {},
-          c.name,
-          h('span', { class: `pill ${c.state}` }, c.state === 'down' ? t.channelDown : t.channelUp),
-        ),
-        c.member ? '' : h('p', { class: 'muted small' }, t.notMember),
-        c.messages.length
-          ? h(
-              'ol',
-              { class: 'messages' },
-              c.messages.map((m) =>
-                h(
-                  'li',
-                  { class: m.delivered === false ? 'undelivered' : '', dataset: { seq: m.seq } },
-                  h('span', { class: 'muted' }, `${drillTime(m.t)} `),
-                  h('strong', {}, roleName(m.role)),
-                  ` · ${actionName(m.action)}`,
-                  m.text ? `: ${m.text}` : '',
-                  m.delivered === false ? h('em', {}, ` (${t.undelivered})`) : '',
-                ),
-              ),
-            )
-          : h('p', { class: 'muted small' }, t.noMessages),
-      ),
-    ),
-  );
-}
-
-function drawLog() {
-  const list = $('#log');
-  const mine = roleActions(state);
-  list.replaceChildren();
-  if (!mine.length) list.append(h('li', { class: 'muted' }, t.logEmpty));
-  for (const m of mine)
-    list.append(
-      h(
-        'li',
-        { dataset: { seq: m.seq } },
-        h('span', { class: 'muted' }, `${drillTime(m.t)} #${m.seq} `),
-        h('strong', {}, actionName(m.action)),
-        m.channel ? ` · ${state.channels.find((c) => c.id === m.channel)?.name || m.channel}` : '',
-        m.text ? `: ${m.text}` : '',
-        Object.keys(m.fields || {}).length
-          ? h(
-              'span',
-              { class: 'muted small' },
-              ` (${Object.entries(m.fields)
-                .map(([k, v]) => `${k}: ${v}`)
-                .join(', ')})`,
-            )
-          : '',
-        m.delivered === false ? h('em', { class: 'sev-critical' }, ` — ${t.undelivered}`) : '',
-      ),
-    );
-  const tasks = $('#tasks');
-  tasks.replaceChildren(
-    ...state.tasks.map((x) =>
-      h(
-        'li',
-        { dataset: { task: x.seq } },
-        `#${x.seq} ${x.text} — ${t.from} ${roleName(x.by)}${x.owner === state.role ? '' : ` → ${roleName(x.owner)}`}`,
-      ),
-    ),
-  );
-}
-
 function drawAll() {
   drawStatus();
   drawInbox();
-  drawBoard();
-  drawChannels();
-  drawLog();
+  drawBoard(state);
+  drawChannels(state);
+  drawLog(state);
 }
 
 // ------------------------------------------------------------------ the status board
@@ -231,8 +104,8 @@ async function refreshBoard() {
     applyBoard(state, board);
     syncClock(board.t, state.status === 'running');
     drawStatus();
-    drawBoard();
-    drawChannels();
+    drawBoard(state);
+    drawChannels(state);
     drawActionForm(state, data, true);
   } catch {
     // Offline: the banner says so; the next round tries again.
