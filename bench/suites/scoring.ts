@@ -4,7 +4,7 @@ import { SERVER_CPU, stopAll, tempDir } from './common.js';
 
 /** Scoring a 100k- and a 200k-entry log read from its file, warm medians, beside a bare fold. */
 export async function scoring(options: { quick: boolean }): Promise<Metric[]> {
-  const runs = options.quick ? 2 : 5;
+  const runs = options.quick ? 2 : 3;
   const data = await tempDir('scoring');
   const child = await startChild('scorer', 'load/scoring.ts', { cpu: SERVER_CPU });
   try {
