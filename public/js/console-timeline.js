@@ -11,7 +11,7 @@ export function describeEntry(e, names, def) {
       return `${t.participants}: ${e.participants.length}`;
     case 'inject-delivered': {
       const inject = e.adHoc || def.injects[e.inject] || { title: e.inject, to: [] };
-      return `${inject.title} → ${inject.to.map((r) => names.role.get(r) || r).join(', ')}${e.adHoc ? ' (ad hoc)' : ''}`;
+      return `${inject.title} → ${inject.to.map((r) => names.role.get(r) || r).join(', ')}${e.adHoc ? ` (${t.adHoc})` : ''}`;
     }
     case 'action': {
       const bits = [`${who(e, names)}: ${names.action.get(e.action) || e.action}`];
@@ -34,7 +34,7 @@ export function describeEntry(e, names, def) {
     case 'override': {
       const target = e.target.step
         ? `${e.target.step} → ${t.common.verdicts[e.target.verdict] || e.target.verdict}`
-        : `${e.target.rule} #${e.target.violation} → kept`;
+        : `${e.target.rule} #${e.target.violation} → ${t.kept}`;
       return `${e.by}: ${target} — ${e.reason}`;
     }
     default:

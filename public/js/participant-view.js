@@ -19,9 +19,9 @@ export function drawBoard(state) {
       h(
         'tr',
         {},
-        h('th', { scope: 'col' }, 'Service'),
-        h('th', { scope: 'col' }, 'State'),
-        h('th', { scope: 'col' }, 'Data centres'),
+        h('th', { scope: 'col' }, t.colService),
+        h('th', { scope: 'col' }, t.colState),
+        h('th', { scope: 'col' }, t.colDataCentres),
       ),
     ),
     h(

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { StaffRole } from '../../store/catalogue-schema.js';
 import type { Caller } from '../auth/middleware.js';
 import { renderError } from './render.js';
+import { stringsFor } from './strings.js';
 
 /**
  * Lets a page through to signed-in staff of `roles`. Anyone not signed in is sent to the sign-in
@@ -12,11 +13,10 @@ export function staffPage(...roles: StaffRole[]) {
     const caller = res.locals.caller as Caller | undefined;
     if (!caller) return res.redirect(302, `/login?next=${encodeURIComponent(req.originalUrl)}`);
     if (!roles.includes(caller.account.role))
-      return renderError(
-        res,
-        403,
-        `This page is for ${roles.join(' or ')} accounts; you are signed in as a ${caller.account.role}.`,
-      );
+      return renderError(res, 403, 'wrongRole', {
+        roles: roles.join(String(stringsFor('error').or)),
+        role: caller.account.role,
+      });
     next();
   };
 }

@@ -10,9 +10,6 @@ export interface ParticipantPageDeps {
   service: DrillService;
 }
 
-/** One answer for every link that opens nothing, so that a page never hints a drill is coming. */
-const NO_DRILL = 'This link does not open any drill.';
-
 /**
  * The pages a participant opens without an account: the drill console from a join link, and
  * their standby page from their personal link. A join link of a drill that has not started, has
@@ -24,7 +21,9 @@ export function participantPages(deps: ParticipantPageDeps): Router {
   router.get('/join/:token', (req, res) => {
     const found = liveLink(deps.catalogue, req.params.token);
     const runner = found && deps.service.runner(found.drill.id);
-    if (!found || !runner) return renderError(res, 404, NO_DRILL);
+    if (!found || !runner)
+      // One answer for every link that opens nothing: a page never hints that a drill is coming.
+      return renderError(res, 404, 'noDrillLink');
     const { link, drill } = found;
     const person = deps.catalogue.read().people.find((p) => p.id === link.personId);
     const role = runner.drill.roles.get(link.role);
@@ -50,7 +49,7 @@ export function participantPages(deps: ParticipantPageDeps): Router {
   router.get('/standby/:token', (req, res) => {
     const hash = tokenHash(req.params.token);
     const person = deps.catalogue.read().people.find((p) => p.standbyTokenHash === hash);
-    if (!person) return renderError(res, 404, 'This standby link is not known.');
+    if (!person) return renderError(res, 404, 'unknownStandby');
     // Nothing about drills here: the page asks GET /api/standby/:token, which names only
     // drills already running.
     renderPage(res, 'standby', {

@@ -30,7 +30,17 @@ export function renderPage(
   });
 }
 
-/** An error page (HTML) with a status: the message says what went wrong. */
-export function renderError(res: Response, status: number, message: string): void {
-  renderPage(res, 'error', { status, locals: { status, message } });
+/**
+ * An error page (HTML) with a status; `message` names a string of views/strings/<lang>/error.json
+ * whose `{placeholders}` are filled from `values`.
+ */
+export function renderError(
+  res: Response,
+  status: number,
+  message: string,
+  values: Record<string, string> = {},
+): void {
+  const template = String(stringsFor('error')[message] ?? message);
+  const text = template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? `{${key}}`);
+  renderPage(res, 'error', { status, locals: { status, message: text } });
 }
