@@ -13,6 +13,7 @@ import { authenticate, type Caller, SESSION_COOKIE } from './auth/middleware.js'
 import { tokenHash } from './auth/tokens.js';
 import { errorHandler, notFound } from './errors.js';
 import { mountPages } from './pages/mount.js';
+import { renderError } from './pages/render.js';
 import { boardRoutes } from './routes/board.js';
 import { drillRoutes } from './routes/drills.js';
 import { libraryRoutes } from './routes/library.js';
@@ -56,7 +57,9 @@ export function createApp(deps: AppDeps): Express {
   const { config, catalogue, wall } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
+  // One hop: the address the proxy in front saw. `true` would take the left-most
+  // X-Forwarded-For entry, which the client writes itself, and let it dodge the rate limits.
+  app.set('trust proxy', config.trustProxy ? 1 : false);
   app.use(helmet());
   app.use(express.json({ limit: config.bodyLimit ?? 64 * 1024 }));
   app.use(cookieParser());
@@ -79,15 +82,20 @@ export function createApp(deps: AppDeps): Express {
       // Join-link routes ignore the session: their authority is the token in the path.
       `${req.baseUrl}${req.path}`.startsWith('/api/join/'),
   });
-  const limit = (max: number) =>
+  const limit = (max: number, page = false) =>
     max > 0
       ? rateLimit({
           windowMs: 60_000,
           limit: max,
           standardHeaders: 'draft-8',
           legacyHeaders: false,
+          // Only failed attempts count (a wrong password, a token that opens nothing): guessing
+          // is what the limit is for. A standby page polling every 2 s, or a whole office behind
+          // one address joining a surprise drill at once, never reaches it.
+          skipSuccessfulRequests: true,
           handler: (_req, res) => {
-            res.status(429).json(RATE_LIMITED);
+            if (page) renderError(res, 429, RATE_LIMITED.error.message);
+            else res.status(429).json(RATE_LIMITED);
           },
         })
       : (_req: Request, _res: unknown, next: () => void) => next();
@@ -95,9 +103,10 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  app.use('/api/session', limit(config.rateLimitPerMinute));
-  app.use('/api/join', limit(config.rateLimitPerMinute));
-  app.use('/api/standby', limit(config.rateLimitPerMinute));
+  // Each path that takes a password or a token is counted on its own.
+  for (const path of ['/api/session', '/api/join', '/api/standby', '/api/board'])
+    app.use(path, limit(config.rateLimitPerMinute));
+  for (const path of ['/join', '/standby']) app.use(path, limit(config.rateLimitPerMinute, true));
   if (deps.testClock) app.use('/api', testControlRoutes(deps.testClock));
   app.use('/api', doubleCsrfProtection);
   app.use(
