@@ -192,6 +192,8 @@ function showDebrief() {
   debriefShown = true;
   banner(t.ended, 'info');
   $('#stop').hidden = true;
+  // Nothing can be recorded in an ended drill: say so instead of letting a send fail.
+  for (const el of $('#act').querySelectorAll('button[type="submit"]')) el.disabled = true;
   $('#debrief').hidden = false;
   $('#h-debrief').focus();
 }
