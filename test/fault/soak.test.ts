@@ -162,16 +162,12 @@ describe(`soak: ${RECONNECTS} random reconnects of ${BOTS} participants (seed ${
 
     // Every bot of a role has seen the same last event: nothing missed across reconnects.
     await t.server.service.settled();
-    const last = async () => {
-      for (let i = 0; i < 1_000; i++) {
-        const byRole = new Map<string, Set<number | undefined>>();
-        for (const b of bots) byRole.set(b.role, (byRole.get(b.role) ?? new Set()).add(b.lastSeq));
-        if ([...byRole.values()].every((s) => s.size === 1)) return byRole;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      throw new Error('bots of one role disagree on the last event they saw');
+    const agree = () => {
+      const byRole = new Map<string, Set<number | undefined>>();
+      for (const b of bots) byRole.set(b.role, (byRole.get(b.role) ?? new Set()).add(b.lastSeq));
+      return [...byRole.values()].every((seen) => seen.size === 1);
     };
-    await last();
+    await eventually('every bot of a role to have seen the same last event', agree, 10_000);
 
     // The drill ends: every socket is closed by the server and nothing is kept for it.
     const ref = weakRunner(drillId);
@@ -198,10 +194,14 @@ describe(`soak: ${RECONNECTS} random reconnects of ${BOTS} participants (seed ${
     const above = (counts: Record<string, number>) =>
       Object.entries(counts).filter(([kind, n]) => n > (baseline[kind] ?? 0));
     let now = handles();
-    for (let i = 0; i < 10_000 && (above(now).length || now.TCPSocketWrap); i++) {
-      await new Promise((resolve) => setImmediate(resolve));
-      now = handles();
-    }
+    await eventually(
+      'open handles back to the baseline',
+      () => {
+        now = handles();
+        return !above(now).length && !now.TCPSocketWrap;
+      },
+      10_000,
+    ).catch(() => undefined);
     expect(above(now), `open handles above the baseline ${JSON.stringify(baseline)}`).to.deep.equal(
       [],
     );
