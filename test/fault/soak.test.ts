@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { expect } from 'chai';
 import WebSocket from 'ws';
+import { audienceOf } from '../../server/domain/engine/audience.js';
 import { between, seededRandom } from '../../server/runtime/random.js';
 import { eventually, startTestServer, type TestServer } from '../helpers/server.js';
 import { schedulePangyoDrill } from './pangyo-drill.js';
@@ -38,6 +39,9 @@ function handles(): Record<string, number> {
  */
 class SoakBot {
   lastSeq?: number;
+  /** The seq its first welcome said, and how many events it has received since, in total. */
+  firstSeq?: number;
+  received = 0;
   private ws?: WebSocket;
   private sent = 0;
   private acks = new Map<string, () => void>();
@@ -64,12 +68,14 @@ class SoakBot {
       ws.on('message', (data) => {
         const m = JSON.parse(data.toString());
         if (m.type === 'welcome') {
+          this.firstSeq ??= m.seq;
           this.lastSeq ??= m.seq;
           resolve();
         } else if (m.type === 'event') {
           if (m.event.seq <= (this.lastSeq ?? 0))
             this.problems.push(`${this.role}: seq ${m.event.seq} after ${this.lastSeq}`);
           this.lastSeq = m.event.seq;
+          this.received += 1;
         } else if (m.type === 'ack') this.acks.get(m.clientId)?.();
         else if (m.type === 'error') this.problems.push(`${this.role}: ${m.code} ${m.message}`);
       });
@@ -116,6 +122,19 @@ describe(`soak: ${RECONNECTS} random reconnects of ${BOTS} participants (seed ${
     t = await startTestServer();
   });
   after(() => t.stop());
+
+  /** Bots that did not get exactly the events their role may see since they first joined. */
+  function missed(drillId: string, bots: SoakBot[]): string[] {
+    const runner = t.server.service.live(drillId);
+    const visible = (role: string, after: number) =>
+      runner.entries.filter(
+        (e) => e.seq > after && audienceOf(runner.drill, runner.state, e).includes(role),
+      ).length;
+    return bots
+      .map((b) => ({ b, due: visible(b.role, b.firstSeq ?? 0) }))
+      .filter(({ b, due }) => b.received !== due)
+      .map(({ b, due }) => `${b.role}: ${b.received} of ${due}`);
+  }
 
   /** The drill's runner, held only weakly, so the test itself keeps nothing alive. */
   function weakRunner(drillId: string): WeakRef<object> {
@@ -168,6 +187,8 @@ describe(`soak: ${RECONNECTS} random reconnects of ${BOTS} participants (seed ${
       return [...byRole.values()].every((seen) => seen.size === 1);
     };
     await eventually('every bot of a role to have seen the same last event', agree, 10_000);
+    // And each got every event its role may see since it first joined, none twice, none missed.
+    expect(missed(drillId, bots), 'events not received').to.deep.equal([]);
 
     // The drill ends: every socket is closed by the server and nothing is kept for it.
     const ref = weakRunner(drillId);
