@@ -13,6 +13,14 @@ export const LIMITS = {
 } as const;
 
 const Id = z.string().min(1).max(100);
+/**
+ * A field's name, as the manual spells its fields: a lowercase id. Anything else (`__proto__`,
+ * which a plain object would silently drop) is refused with the field named, not lost.
+ */
+const FieldName = z
+  .string()
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'a field name is a lowercase id: letters, digits and dashes');
 
 export const ClientAction = z.strictObject({
   type: z.literal('action'),
@@ -23,7 +31,7 @@ export const ClientAction = z.strictObject({
   to: z.array(Id).max(20).optional(),
   text: z.string().max(LIMITS.text).optional(),
   fields: z
-    .record(Id, z.string().max(LIMITS.fieldValue))
+    .record(FieldName, z.string().max(LIMITS.fieldValue))
     .refine((f) => Object.keys(f).length <= LIMITS.fields, `at most ${LIMITS.fields} fields`)
     .optional(),
   ref: z.number().int().min(1).optional(),

@@ -213,6 +213,28 @@ export function wsCases(drill: Drill, lastSeq: number): fc.Arbitrary<WsCase> {
         .map(([reason, on]) =>
           out('bad stop', JSON.stringify({ type: 'stop', reason }), 'bad-message', on, 'reason'),
         ),
+      // A field name the manual could not have: refused, not silently dropped (`__proto__`).
+      fc
+        .tuple(
+          action,
+          fc.oneof(
+            fc.constantFrom('__proto__', 'Owner', 'has space', '-lead', 'grade_1', 'ünïcode'),
+            fc
+              .string({ minLength: 1, maxLength: 20 })
+              .filter((k) => !/^[a-z0-9][a-z0-9-]*$/.test(k)),
+          ),
+          socket,
+        )
+        .map(([a, key, on]) =>
+          out(
+            'bad field name',
+            `{"type":"action","clientId":${JSON.stringify(a.clientId)},"action":${JSON.stringify(a.action)},"fields":{${JSON.stringify(key)}:"v"}}`,
+            'bad-message',
+            on,
+            'fields',
+            a.clientId,
+          ),
+        ),
       // Over the limits inside a message.
       fc
         .tuple(action, fc.integer({ min: 1, max: 2_000 }), socket)
