@@ -20,6 +20,19 @@ const only = onlyAt >= 0 ? new Set((argv[onlyAt + 1] ?? '').split(',')) : undefi
 const suites = { fanout, durable, drift, scoring, startup };
 const runs = quick ? 1 : 5;
 
+/**
+ * Runs a suite, and once more if it fails: on a shared tree a server may die of someone's
+ * half-made change between two runs. A second failure stops the run.
+ */
+async function retryOnce<T>(name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    process.stderr.write(`${name} failed, trying once more: ${String(error)}\n`);
+    return run();
+  }
+}
+
 const started = performance.now();
 const all: Metric[][] = [];
 for (let run = 1; run <= runs; run++) {
@@ -27,7 +40,7 @@ for (let run = 1; run <= runs; run++) {
   for (const [name, suite] of Object.entries(suites)) {
     if (only && !only.has(name)) continue;
     const t = performance.now();
-    metrics.push(...(await suite({ quick })));
+    metrics.push(...(await retryOnce(name, () => suite({ quick }))));
     process.stderr.write(
       `run ${run}/${runs}: ${name} ${((performance.now() - t) / 1000).toFixed(1)} s\n`,
     );
