@@ -5,7 +5,9 @@
 import { $, data, h, say } from './lib/page.js';
 
 const t = data.strings;
-const POLL_MS = 2000;
+// Every 10 s: a ring within seconds of the start, and inside the per-address rate limit of
+// /api/standby for three pages behind one address (docs/consoles.md).
+const POLL_MS = 10_000;
 const audio = $('#ring-sound');
 const title = document.title;
 const rung = new Set(JSON.parse(sessionStorage.getItem('firedrill:rung') || '[]'));
@@ -91,6 +93,13 @@ async function poll() {
     const res = await fetch(data.api, { headers: { accept: 'application/json' } });
     if (res.status === 404) {
       say($('#standby-status'), t.unknown);
+      return;
+    }
+    if (res.status === 429) {
+      // Rate-limited: wait as long as the server says (at least 30 s), then ask again.
+      const wait = Math.max(30, Number(res.headers.get('retry-after')) || 0) * 1000;
+      say($('#standby-status'), t.checkFailed);
+      setTimeout(poll, wait);
       return;
     }
     const body = await res.json();

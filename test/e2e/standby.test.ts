@@ -56,7 +56,7 @@ describe('the standby page', function () {
     await screenshot(page, 'standby-waiting');
 
     await advance(t, 11 * MIN); // somewhere in the window, the drill starts
-    await page.waitForFunction((before) => document.title !== before, title, { timeout: 10_000 });
+    await page.waitForFunction((before) => document.title !== before, title, { timeout: 20_000 });
     expect(await page.title()).to.match(/DRILL STARTED/);
     await page.locator('body[data-notification="shown"]').waitFor({ state: 'attached' });
     await page.locator('body[data-sound="played"]').waitFor({ state: 'attached' });

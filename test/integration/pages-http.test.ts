@@ -97,4 +97,13 @@ describe('the pages, over HTTP', () => {
     const scripts = [...page.text.matchAll(/<script([^>]*)>/g)].map((m) => m[1] ?? '');
     for (const attrs of scripts) expect(attrs).to.match(/type="application\/json"|src="\/static\//);
   });
+
+  it('answers in English, with <html lang> saying so, while no other language is there', async () => {
+    const page = await request(t.server.url)
+      .get('/login')
+      .set('accept-language', 'ko-KR, ko;q=0.9')
+      .expect(200);
+    expect(page.text).to.match(/<html lang="en">/);
+    expect(page.text).to.include('Sign in to Firedrill');
+  });
 });

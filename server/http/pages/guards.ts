@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { StaffRole } from '../../store/catalogue-schema.js';
 import type { Caller } from '../auth/middleware.js';
-import { renderError } from './render.js';
+import { languageOf, renderError } from './render.js';
 import { stringsFor } from './strings.js';
 
 /**
@@ -14,7 +14,7 @@ export function staffPage(...roles: StaffRole[]) {
     if (!caller) return res.redirect(302, `/login?next=${encodeURIComponent(req.originalUrl)}`);
     if (!roles.includes(caller.account.role))
       return renderError(res, 403, 'wrongRole', {
-        roles: roles.join(String(stringsFor('error').or)),
+        roles: roles.join(String(stringsFor('error', languageOf(res)).or)),
         role: caller.account.role,
       });
     next();

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { Caller } from '../auth/middleware.js';
-import { stringsFor } from './strings.js';
+import { languages, stringsFor } from './strings.js';
 
 /** JSON for a `<script type="application/json">` block: nothing in it can close the element. */
 export function jsonBlock(value: unknown): string {
@@ -8,6 +8,11 @@ export function jsonBlock(value: unknown): string {
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026');
+}
+
+/** The browser's preferred language among those translated; English when none is. */
+export function languageOf(res: Response): string {
+  return res.req.acceptsLanguages(...languages()) || 'en';
 }
 
 /**
@@ -19,10 +24,12 @@ export function renderPage(
   view: string,
   options: { status?: number; data?: unknown; locals?: Record<string, unknown> } = {},
 ): void {
-  const t = stringsFor(view);
+  const lang = languageOf(res);
+  const t = stringsFor(view, lang);
   const caller = res.locals.caller as Caller | undefined;
   res.status(options.status ?? 200).render(view, {
     t,
+    lang,
     page: view,
     account: caller?.account && { username: caller.account.username, role: caller.account.role },
     pageData: jsonBlock({ strings: t, ...(options.data as object | undefined) }),
@@ -40,7 +47,8 @@ export function renderError(
   message: string,
   values: Record<string, string> = {},
 ): void {
-  const template = String(stringsFor('error')[message] ?? message);
+  const lang = languageOf(res);
+  const template = String(stringsFor('error', lang)[message] ?? message);
   const text = template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? `{${key}}`);
   renderPage(res, 'error', { status, locals: { status, message: text } });
 }

@@ -22,6 +22,14 @@ function language(lang: string): Record<string, Strings> {
   return pages;
 }
 
+/** The languages there are strings for (folders of views/strings), English first. */
+export function languages(): string[] {
+  const found = readdirSync(DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
+  return ['en', ...found.filter((l) => l !== 'en').sort()];
+}
+
 /**
  * The strings of one page in a language (English until a translation is added): the page's own
  * under their names, the shared ones under `common`.
