@@ -9,7 +9,7 @@ import { readConfig } from '../../server/config.js';
 import { ManualClock } from '../../server/runtime/clock.js';
 import { seededRandom } from '../../server/runtime/random.js';
 import { type RunningServer, type StartOptions, startServer } from '../../server/server.js';
-import { socketUrl, T0, TestClient } from '../helpers/server.js';
+import { eventually, socketUrl, T0, TestClient } from '../helpers/server.js';
 
 /*
  * Web hardening, from outside: security headers on pages and reports too, rate limits that bite
@@ -351,6 +351,34 @@ describe('web hardening', function () {
         await new Promise((resolve) => tls.close(resolve));
         await rm(dir, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('archived drills', () => {
+    it('close their sockets when the drill ends, and open nothing once archived', async () => {
+      const other = await runningDrill(b, s);
+      const client = await TestClient.open(socketUrl(b.server, `/ws?token=${other.token}`));
+      await client.waitFor('welcome', (m) => m.type === 'welcome');
+      const post = (op: string) =>
+        fetch(`${b.url}/api/drills/${other.id}/${op}`, {
+          method: 'POST',
+          headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+        });
+      expect((await post('end')).status).to.equal(200);
+      await eventually('the socket closed', () => client.closed);
+      expect(client.closed?.code).to.equal(1000);
+      expect((await fetch(`${b.url}/api/join/${other.token}/debrief`)).status).to.equal(200);
+      expect((await post('archive')).status).to.equal(200);
+      for (const path of [
+        `/api/join/${other.token}`,
+        `/api/join/${other.token}/debrief`,
+        `/join/${other.token}`,
+      ])
+        expect((await fetch(`${b.url}${path}`)).status, path).to.equal(404);
+      const again = await TestClient.open(socketUrl(b.server, `/ws?token=${other.token}`)).catch(
+        (error: Error) => error.message,
+      );
+      expect(again).to.equal('refused: 404');
     });
   });
 
