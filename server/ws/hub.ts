@@ -52,6 +52,7 @@ export class Hub implements DrillListener {
   private readonly wss: WebSocketServer;
   private readonly drills = new Map<string, Set<Connection>>();
   private readonly corked = new Set<Duplex>();
+  private readonly sentThisTick = new Set<Duplex>();
   private heartbeat?: TimerHandle;
 
   constructor(private readonly options: HubOptions) {
@@ -136,20 +137,26 @@ export class Hub implements DrillListener {
   }
 
   /**
-   * Corks a socket until the end of this tick, so that what a batch of entries sends it (and
-   * the acks that follow in the same tick) leaves in one write, not one syscall a message.
-   * ws has no public cork; it keeps its net.Socket as `_socket`.
+   * A socket's first message in a tick goes out at once; from its second on, the socket is
+   * corked until the end of the tick, so that the rest of a batch of entries (and the acks that
+   * follow in the same tick) leave in one write, not one syscall a message. A socket that gets
+   * one message (a fan-out) is never delayed. ws has no public cork; its net.Socket is `_socket`.
    */
   private hold(ws: WebSocket) {
     const socket = (ws as unknown as { _socket?: Duplex })._socket;
     if (!socket || this.corked.has(socket)) return;
+    if (!this.sentThisTick.has(socket)) {
+      this.sentThisTick.add(socket);
+      if (this.sentThisTick.size === 1)
+        process.nextTick(() => {
+          for (const s of this.corked) s.uncork();
+          this.corked.clear();
+          this.sentThisTick.clear();
+        });
+      return;
+    }
     socket.cork();
     this.corked.add(socket);
-    if (this.corked.size === 1)
-      process.nextTick(() => {
-        for (const s of this.corked) s.uncork();
-        this.corked.clear();
-      });
   }
 
   private refuse(socket: Duplex, status: number, text: string) {
