@@ -28,7 +28,7 @@ export function participantPages(deps: ParticipantPageDeps): Router {
     const person = deps.catalogue.read().people.find((p) => p.id === link.personId);
     const role = runner.drill.roles.get(link.role);
     renderPage(res, 'participant', {
-      locals: { title: drill.title, roleName: role?.name ?? link.role },
+      locals: { title: drill.title, roleName: role?.name ?? link.role, duties: role?.duties ?? [] },
       data: {
         token: req.params.token,
         socket: `/ws?token=${encodeURIComponent(req.params.token)}`,
