@@ -81,6 +81,20 @@ for (const radio of form.querySelectorAll('input[name="mode"]'))
   radio.addEventListener('change', () => {
     for (const box of form.querySelectorAll('.when')) box.hidden = box.dataset.for !== radio.value;
   });
+// The manual narrows the scenarios to those scored against it.
+function filterScenarios() {
+  const manual = $('#manual').value;
+  const select = $('#scenario');
+  for (const option of select.options) option.hidden = option.dataset.manual !== manual;
+  if (select.selectedOptions[0]?.hidden)
+    select.value = [...select.options].find((o) => !o.hidden)?.value ?? '';
+}
+$('#manual').addEventListener('change', () => {
+  filterScenarios();
+  drawPreview();
+  drawRoles();
+});
+filterScenarios();
 $('#scenario').addEventListener('change', () => {
   drawPreview();
   drawRoles();

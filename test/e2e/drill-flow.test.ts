@@ -36,6 +36,9 @@ describe('a drill run through the browser pages', function () {
 
     // Schedule the Pangyo fire now, one person of the demo team per role.
     await console.getByRole('link', { name: 'Schedule a drill' }).click();
+    await console.selectOption('#manual', 'pagerduty');
+    expect(await console.locator('#preview').textContent()).to.include('Incident Commander');
+    await console.selectOption('#manual', 'kakao');
     await console.selectOption('#scenario', 'kakao-pangyo-fire');
     await console.getByLabel('Team').selectOption({ label: 'Pangyo on-call' });
     expect(await console.locator('#preview-injects tbody tr').count()).to.be.greaterThan(5);
