@@ -266,4 +266,27 @@ describe('a drill run through the browser pages', function () {
     expect(await page.locator('#drill-status').textContent()).to.equal('running');
     await page.close();
   });
+
+  it('schedules a surprise drill from the page in the viewer’s time zone (KST here), stored in UTC', async () => {
+    const page = await (contexts[0] as BrowserContext).newPage();
+    await page.goto(`${t.server.url}/drills/new`);
+    await page.selectOption('#scenario', 'kakao-new-year-peak');
+    await page.getByLabel(/Surprise/).check();
+    await page.getByLabel('Window opens (your time zone)').fill('2026-11-26T14:00');
+    await page.getByLabel('Window closes (your time zone)').fill('2026-11-26T17:30');
+    await page.getByRole('button', { name: 'Schedule the drill' }).click();
+    await page.locator('#created').waitFor();
+    expect(await page.locator('#not-yet').isVisible()).to.equal(true);
+    const id = (await page.locator('#open-console').getAttribute('href'))?.split('/').pop();
+    const record = t.server.catalogue.read().drills.find((d) => d.id === id);
+    expect(record?.window).to.deep.equal({
+      from: '2026-11-26T05:00:00.000Z',
+      to: '2026-11-26T08:30:00.000Z',
+    });
+    expect(record?.assignments.every((a) => a.bot)).to.equal(true);
+    await page.goto(`${t.server.url}/drills`);
+    const row = page.locator(`table[data-list="upcoming"] tr[data-drill="${id}"]`);
+    expect(await row.textContent()).to.include('surprise');
+    await page.close();
+  });
 });
