@@ -99,6 +99,7 @@ async function refreshBoard() {
   if (!state || state.status === 'ended') return;
   try {
     const res = await fetch(data.board, { headers: { accept: 'application/json' } });
+    if (res.status === 404) return linkClosed();
     if (!res.ok) return;
     const board = await res.json();
     applyBoard(state, board);
@@ -112,6 +113,17 @@ async function refreshBoard() {
   }
 }
 setInterval(refreshBoard, data.boardPollMs || 5000);
+
+/**
+ * The link opens nothing any more while the page was away: the drill ended (or the link was
+ * withdrawn). Stop reconnecting and offer the debrief; its answer says which it was.
+ */
+function linkClosed() {
+  socket.close();
+  state.status = 'ended';
+  syncClock(state.t, false);
+  drawStatus();
+}
 
 // ------------------------------------------------------------------ the connection
 function banner(text, tone = 'warn') {
@@ -159,7 +171,10 @@ const socket = liveSocket(data.socket, {
     }
   },
   onState(s) {
-    if (s === 'closed') banner(t.disconnected);
+    if (s === 'closed') {
+      banner(t.disconnected);
+      refreshBoard();
+    }
     if (s === 'revoked') banner(t.revoked);
   },
 });

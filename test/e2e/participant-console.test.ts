@@ -127,6 +127,18 @@ describe('the participant console', function () {
     await page.locator('#channels [data-channel="primary-messenger"][data-state="down"]').waitFor();
   });
 
+  it('offers the debrief when the drill ended while the page was cut off', async () => {
+    const drill = await drillNow(t, ['communicator']);
+    const page = await open(drill.links.communicator ?? '');
+    const hub = t.server.hub as unknown as {
+      drills: Map<string, Set<{ ws: { close(code: number, reason: string): void } }>>;
+    };
+    for (const conn of hub.drills.get(drill.id) ?? []) conn.ws.close(CLOSE.tooSlow, 'too slow');
+    await t.facilitator.post(`/api/drills/${drill.id}/end`).expect(200);
+    await page.locator('#debrief:not([hidden])').waitFor();
+    expect(await page.locator('#drill-status').textContent()).to.equal('ended');
+  });
+
   it('can be worked by keyboard alone: an action, then the debrief', async () => {
     const drill = await drillNow(t, ['control-tower']);
     const page = await open(drill.links['control-tower'] ?? '');
