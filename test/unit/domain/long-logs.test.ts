@@ -52,8 +52,7 @@ describe('long logs', () => {
   it('finds the audience of an entry that is not the last one folded in', () => {
     const state = fold(drill, log);
     const action = log.find((e) => e.type === 'action' && e.channel === 'bridge');
-    if (action?.type !== 'action')
-      throw new Error('the simulated log has no bridge message');
+    if (action?.type !== 'action') throw new Error('the simulated log has no bridge message');
     const audience = audienceOf(drill, state, action);
     expect(audience).to.include(action.role);
     expect(audience.length).to.be.greaterThan(1);
