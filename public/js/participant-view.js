@@ -109,6 +109,10 @@ export function drawLog(state) {
         'li',
         { dataset: { seq: m.seq } },
         h('span', { class: 'muted' }, `${drillTime(m.t)} #${m.seq} `),
+        // Several people may share a role (three operators): say whose it was.
+        m.person && data.personId && m.person !== data.personId
+          ? h('span', { class: 'badge-colleague' }, `${t.colleague} `)
+          : '',
         h('strong', {}, actionName(state, m.action)),
         m.channel ? ` · ${state.channels.find((c) => c.id === m.channel)?.name || m.channel}` : '',
         m.text ? `: ${m.text}` : '',

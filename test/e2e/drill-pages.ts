@@ -52,13 +52,14 @@ export async function act(page: Page, input: ActInput): Promise<number> {
 
 /**
  * Schedules a Pangyo fire drill now through the API: the roster's people in order for the
- * roles given, a bot for each of `bots`. Returns its id and each role's join path.
+ * roles given, a bot for each of `bots`. Returns its id, each role's join path (the last one
+ * for a role with several people) and every join path in the order of `roles`.
  */
 export async function drillNow(
   t: TestServer,
   roles: readonly string[] = ROLES,
   bots: readonly string[] = [],
-): Promise<{ id: string; links: Record<string, string> }> {
+): Promise<{ id: string; links: Record<string, string>; all: string[] }> {
   const people = (await t.facilitator.get('/api/people').expect(200)).body.people as {
     id: string;
   }[];
@@ -76,5 +77,9 @@ export async function drillNow(
     l.role,
     new URL(l.url).pathname,
   ]);
-  return { id: res.body.drill.id as string, links: Object.fromEntries(links) };
+  return {
+    id: res.body.drill.id as string,
+    links: Object.fromEntries(links),
+    all: links.map(([, path]) => path as string),
+  };
 }

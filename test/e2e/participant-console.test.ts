@@ -4,7 +4,7 @@ import { fold } from '../../server/domain/engine/reduce.js';
 import { CLOSE } from '../../server/ws/protocol.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { launch, person, screenshot } from './browser.js';
-import { advance, drillNow, ROLES } from './drill-pages.js';
+import { act, advance, drillNow, ROLES } from './drill-pages.js';
 
 const MIN = 60_000;
 describe('the participant console', function () {
@@ -125,6 +125,20 @@ describe('the participant console', function () {
     expect(texts.some((x) => /Reconnected/.test(x))).to.equal(true);
     // And the world it changed: the primary messenger is shown down.
     await page.locator('#channels [data-channel="primary-messenger"][data-state="down"]').waitFor();
+  });
+
+  it('shows two operators each other’s actions, the colleague’s marked as such', async () => {
+    const drill = await drillNow(t, ['operator', 'operator']);
+    const [kim, park] = await Promise.all(drill.all.map((path) => open(path)));
+    if (!kim || !park) throw new Error('two operators');
+    const seq = await act(kim, {
+      action: 'report-failure',
+      channel: 'secondary-messenger',
+      text: 'Pangyo dark',
+    });
+    await park.locator(`#log li[data-seq="${seq}"] .badge-colleague`).waitFor();
+    await kim.locator(`#log li[data-seq="${seq}"]`).waitFor();
+    expect(await kim.locator(`#log li[data-seq="${seq}"] .badge-colleague`).count()).to.equal(0);
   });
 
   it('offers the debrief when the drill ended while the page was cut off', async () => {

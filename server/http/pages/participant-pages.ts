@@ -40,6 +40,7 @@ export function participantPages(deps: ParticipantPageDeps): Router {
         roleName: role?.name ?? link.role,
         duties: role?.duties ?? [],
         person: person?.name,
+        personId: link.personId,
         t: runner.clock.now(),
         status: runner.state.status,
       },
