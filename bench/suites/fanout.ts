@@ -78,7 +78,7 @@ export async function fanout(options: { quick: boolean }): Promise<Metric[]> {
     await load.call('closeAll');
     await stopAll(server);
 
-    // The bare baseline: the same payload (Firedrill's own message, re-stamped) to the same groups.
+    // The bare baseline: Firedrill's own inject message, sent to the same groups.
     const payload = groups.sample;
     if (!payload) throw new Error('no Firedrill message to copy for the bare baseline');
     bare = await startChild('bare ws server', 'servers/bare-ws.ts', { cpu: SERVER_CPU });
