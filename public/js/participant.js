@@ -103,7 +103,9 @@ async function refreshBoard() {
     if (!res.ok) return;
     const board = await res.json();
     applyBoard(state, board);
-    syncClock(board.t, state.status === 'running');
+    // The server's own drill time now: it corrects whatever the page's estimate drifted to.
+    clock = { t: board.t, at: performance.now(), running: state.status === 'running' };
+    tick();
     drawStatus();
     drawBoard(state);
     drawChannels(state);
@@ -149,6 +151,9 @@ const socket = liveSocket(data.socket, {
     everConnected = true;
     drawAll();
     refreshBoard();
+    // What was sent but never acknowledged goes again with the same client id: the server
+    // answers a resend without recording it twice.
+    for (const message of pending.values()) socket.send(message);
   },
   onEvent(event) {
     if (!state) return;
