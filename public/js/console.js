@@ -161,6 +161,8 @@ async function drawConnected() {
   } catch {
     return;
   }
+  // The server's drill time now corrects the page's running estimate.
+  if (live) clock = { t: live.t, at: performance.now(), running: status === 'running' };
   const list = $('#connected');
   const conns = live?.connected || [];
   list.replaceChildren(
