@@ -1,15 +1,13 @@
 import { v4 as uuid } from 'uuid';
-import type { Drill } from '../domain/drill.js';
-import { issuesText } from '../domain/problem.js';
-import { LogEntry, type NewEntry, type Participant } from '../domain/schema/log.js';
-import { newToken, tokenHash } from '../http/auth/tokens.js';
+import type { LogEntry, NewEntry, Participant } from '../domain/schema/log.js';
 import type { CatalogueData, DrillRecord } from '../store/catalogue-schema.js';
 import type { CatalogueStore, EventLogStore } from '../store/store.js';
 import { BotDriver } from './bots/driver.js';
-import { actionProblem, overrideProblem } from './check-entry.js';
 import type { TimerHandle, WallClock } from './clock.js';
 import type { DrillLibrary } from './drill-library.js';
 import { DrillInputError, type DrillListener, DrillRunner } from './drill-runner.js';
+import { type IssuedLink, JoinLinks } from './join-links.js';
+import { checkEvaluatorEntry, LateEntries } from './late-entries.js';
 import type { Random } from './random.js';
 import { drawSurpriseMoment, startDecision } from './schedule-policy.js';
 
@@ -51,13 +49,7 @@ export interface DrillRequest {
   assignments: { role: string; personId?: string; bot?: boolean }[];
 }
 
-/** A join link as handed out once, right after it is made. */
-export interface IssuedLink {
-  id: string;
-  role: string;
-  personId?: string;
-  url: string;
-}
+export type { IssuedLink } from './join-links.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -70,12 +62,13 @@ export class DrillService {
   private readonly runners = new Map<string, DrillRunner>();
   private readonly bots = new Map<string, BotDriver>();
   private readonly timers = new Map<string, TimerHandle>();
-  /** The tail of each ended drill's queue of evaluator entries (see annotate). */
-  private readonly annotating = new Map<string, Promise<unknown>>();
-  /** Join links minted for standby pages, by drill and person; plain tokens live only in memory. */
-  private readonly standbyLinks = new Map<string, string>();
+  private readonly links: JoinLinks;
+  private readonly late: LateEntries;
 
-  constructor(private readonly options: ServiceOptions) {}
+  constructor(private readonly options: ServiceOptions) {
+    this.links = new JoinLinks(options);
+    this.late = new LateEntries(options);
+  }
 
   runner(drillId: string): DrillRunner | undefined {
     return this.runners.get(drillId);
@@ -161,27 +154,16 @@ export class DrillService {
       createdBy: by,
       createdAt: iso(now),
     };
-    const links: IssuedLink[] = [];
-    const joinLinks = record.assignments
+    const minted = record.assignments
       .filter((a) => !a.bot)
-      .map((a) => {
-        const token = newToken('join');
-        const link = {
-          id: uuid(),
-          tokenHash: tokenHash(token),
-          drillId: id,
-          personId: a.personId,
-          role: a.role,
-          createdAt: iso(now),
-        };
-        links.push({
-          id: link.id,
-          role: a.role,
-          personId: a.personId,
-          url: `${this.options.baseUrl}/join/${token}`,
-        });
-        return link;
-      });
+      .map((a) => ({ a, ...this.links.mint(id, a.role, a.personId) }));
+    const joinLinks = minted.map((m) => m.link);
+    const links: IssuedLink[] = minted.map(({ a, link, url }) => ({
+      id: link.id,
+      role: a.role,
+      personId: a.personId,
+      url,
+    }));
     await this.options.catalogue.update((data) => {
       data.drills.push(record);
       data.joinLinks.push(...joinLinks);
@@ -346,8 +328,7 @@ export class DrillService {
     runner.dispose();
     this.runners.delete(runner.drillId);
     this.cancelTimer(runner.drillId);
-    for (const key of this.standbyLinks.keys())
-      if (key.startsWith(`${runner.drillId}:`)) this.standbyLinks.delete(key);
+    this.links.release(runner.drillId);
     this.options.listener.ended?.(runner);
     const reason = runner.state.endReason === 'aborted' ? 'aborted' : 'ended';
     await this.options.catalogue.update((data) => {
@@ -387,33 +368,14 @@ export class DrillService {
     await this.live(drillId).end(reason, by);
   }
 
-  /**
-   * Revokes a join link and takes its person off the drill: every link of that person on the
-   * drill (the one handed out at scheduling, the paged one, the standby page's) is revoked, their
-   * sockets close at once, and their standby page no longer names the drill.
-   */
-  async revokeLink(drillId: string, linkId: string): Promise<void> {
-    const revoked = await this.options.catalogue.update((data) => {
-      const link = data.joinLinks.find((l) => l.id === linkId && l.drillId === drillId);
-      if (!link) return undefined;
-      const now = iso(this.options.wall.now());
-      const theirs = data.joinLinks.filter(
-        (l) =>
-          l.id === link.id ||
-          (link.personId !== undefined && l.drillId === drillId && l.personId === link.personId),
-      );
-      for (const l of theirs) l.revokedAt ??= now;
-      return theirs.map((l) => l.id);
-    });
-    if (!revoked) throw new DrillInputError('unknown-link', `unknown link '${linkId}'`);
-    for (const id of revoked) this.options.onRevoke?.(drillId, id);
+  /** Revokes a join link and takes its person off the drill (see JoinLinks.revoke). */
+  revokeLink(drillId: string, linkId: string): Promise<void> {
+    return this.links.revoke(drillId, linkId);
   }
 
   /** True when the person was taken off the drill by a revoked link. */
   isRevoked(drillId: string, personId: string): boolean {
-    return this.options.catalogue
-      .read()
-      .joinLinks.some((l) => l.drillId === drillId && l.personId === personId && l.revokedAt);
+    return this.links.isRevoked(drillId, personId);
   }
 
   /**
@@ -424,7 +386,7 @@ export class DrillService {
   async annotate(drillId: string, entry: NewEntry & { t?: number }): Promise<LogEntry> {
     const runner = this.runners.get(drillId);
     if (runner) {
-      this.checkAnnotation(runner.drill, runner.state.seq, entry);
+      checkEvaluatorEntry(runner.drill, runner.state.seq, entry);
       if (entry.type === 'action') return (await runner.act(entry)).entry;
       if (entry.type === 'note' || entry.type === 'override') return runner.record(entry);
     }
@@ -434,43 +396,7 @@ export class DrillService {
     const resolved = this.options.library.resolve(record.scenario.id);
     if (!resolved)
       throw new DrillInputError('unknown-scenario', `scenario '${record.scenario.id}' is gone`);
-    // One annotation at a time per drill, so two never take the same sequence number.
-    const previous = this.annotating.get(drillId) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      const { entries } = await this.options.logs.read(drillId);
-      const last = entries.at(-1);
-      if (!last) throw new DrillInputError('not-running', 'the drill has no log');
-      this.checkAnnotation(resolved.drill, last.seq, entry);
-      const t =
-        entry.type === 'action' && entry.t !== undefined ? Math.min(entry.t, last.t) : last.t;
-      const parsed = LogEntry.safeParse({
-        ...entry,
-        seq: last.seq + 1,
-        t,
-        at: iso(this.options.wall.now()),
-      });
-      if (!parsed.success)
-        throw new DrillInputError('bad-request', issuesText(parsed.error.issues, 'entry'));
-      await this.options.logs.append(drillId, [parsed.data]);
-      return parsed.data;
-    });
-    const settled = next.catch(() => undefined);
-    this.annotating.set(drillId, settled);
-    void settled.then(() => {
-      if (this.annotating.get(drillId) === settled) this.annotating.delete(drillId);
-    });
-    return next;
-  }
-
-  /** Refuses an evaluator's entry naming what the drill's manual does not have. */
-  private checkAnnotation(drill: Drill, lastSeq: number, entry: NewEntry): void {
-    const problem =
-      entry.type === 'action'
-        ? actionProblem(drill, lastSeq, entry)
-        : entry.type === 'override'
-          ? overrideProblem(drill, entry.target)
-          : undefined;
-    if (problem) throw new DrillInputError('bad-request', problem);
+    return this.late.append(drillId, resolved.drill, entry);
   }
 
   /** Archives a finished drill: its sockets close and its links open nothing any more. */
@@ -498,8 +424,8 @@ export class DrillService {
       ['runners', this.runners.has(drillId)],
       ['bots', this.bots.has(drillId)],
       ['timers', this.timers.has(drillId)],
-      ['annotating', this.annotating.has(drillId)],
-      ['standbyLinks', [...this.standbyLinks.keys()].some((k) => k.startsWith(`${drillId}:`))],
+      ['late entries', this.late.holds(drillId)],
+      ['standby links', this.links.holds(drillId)],
     ];
     return held.filter(([, holds]) => holds).map(([name]) => name);
   }
@@ -517,33 +443,10 @@ export class DrillService {
     });
   }
 
-  /**
-   * The join link a person's standby page opens for a live drill they are on. Minted once per
-   * drill and person while the server runs (the catalogue keeps only the hash).
-   */
-  async standbyJoinUrl(drillId: string, personId: string): Promise<string> {
-    const key = `${drillId}:${personId}`;
-    let token = this.standbyLinks.get(key);
-    if (!token) {
-      const record = this.record(drillId);
-      const assignment = record?.assignments.find((a) => a.personId === personId);
-      if (!assignment || this.isRevoked(drillId, personId))
-        throw new DrillInputError('not-assigned', 'the person is not on this drill');
-      token = newToken('join');
-      this.standbyLinks.set(key, token);
-      const link = {
-        id: uuid(),
-        tokenHash: tokenHash(token),
-        drillId,
-        personId,
-        role: assignment.role,
-        createdAt: iso(this.options.wall.now()),
-      };
-      await this.options.catalogue.update((data) => {
-        data.joinLinks.push(link);
-      });
-    }
-    return `${this.options.baseUrl}/join/${token}`;
+  /** The join link a person's standby page opens for a live drill they are on. */
+  standbyJoinUrl(drillId: string, personId: string): Promise<string> {
+    const role = this.record(drillId)?.assignments.find((a) => a.personId === personId)?.role;
+    return this.links.standbyUrl(drillId, personId, role);
   }
 
   private async page(record: DrillRecord) {
@@ -554,24 +457,9 @@ export class DrillService {
       const person = people.find((p) => p.id === a.personId);
       if (!person) continue;
       // The page carries a fresh link for this drill only; the one made at scheduling still works.
-      const token = newToken('join');
-      const now = iso(this.options.wall.now());
-      await this.options.catalogue.update((data) => {
-        data.joinLinks.push({
-          id: uuid(),
-          tokenHash: tokenHash(token),
-          drillId: record.id,
-          personId: person.id,
-          role: a.role,
-          createdAt: now,
-        });
-      });
+      const joinUrl = await this.links.issue(record.id, a.role, person.id);
       await pager
-        .page(person, {
-          drillId: record.id,
-          title: record.title,
-          joinUrl: `${this.options.baseUrl}/join/${token}`,
-        })
+        .page(person, { drillId: record.id, title: record.title, joinUrl })
         .catch(() => undefined);
     }
   }
