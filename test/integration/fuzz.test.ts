@@ -7,6 +7,7 @@ import {
   checkWsReply,
   messagesUpTo,
   rawUpgrade,
+  STACK,
   sendHttp,
   startWorld,
   stored,
@@ -210,6 +211,50 @@ describe('fuzzing a live drill (fast-check)', function () {
         await unharmed();
       }),
       params(100),
+    );
+  });
+
+  it('answers made-up page paths with an HTML error page or the sign-in, never 500 or internals', async () => {
+    const segment = fc
+      .string({ minLength: 1, maxLength: 30 })
+      .filter((x) => x !== '.' && x !== '..')
+      .map((x) => encodeURIComponent(x));
+    const page = fc.oneof(
+      fc.tuple(fc.constantFrom('join', 'standby'), segment).map(([kind, token]) => ({
+        path: `/${kind}/${token}`,
+        staff: false,
+        status: [404],
+      })),
+      fc
+        .tuple(fc.constantFrom('/drills/', '/drills/zz', '/library/'), segment, fc.boolean())
+        .map(([prefix, id, staff]) => ({
+          path: `${prefix}${id}`,
+          staff,
+          status: staff ? [404] : [302, 404],
+        })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(page, { minLength: 10, maxLength: 10 }), async (burst) => {
+        await Promise.all(
+          burst.map(async (c) => {
+            const res = await fetch(`${w.server.url}${c.path}`, {
+              headers: c.staff ? { cookie: w.session.cookie } : {},
+              redirect: 'manual',
+            });
+            const text = await res.text();
+            const where = `${c.staff ? 'staff' : 'anyone'} GET ${c.path} → ${res.status} ${text.slice(0, 200)}`;
+            expect(c.status, where).to.include(res.status);
+            if (res.status === 302)
+              expect(res.headers.get('location'), where).to.match(/^\/login\?next=/);
+            else if (c.path.startsWith('/join/') || c.path.startsWith('/standby/'))
+              expect(res.headers.get('content-type'), where).to.match(/^text\/html/);
+            expect(text, where).to.not.match(STACK);
+          }),
+        );
+        sent.http += burst.length;
+        await unharmed();
+      }),
+      params(20),
     );
   });
 
