@@ -261,10 +261,17 @@ describe('fuzzing a live drill (fast-check)', function () {
   it('answers every refused HTTP request with its status and one error shape, never 500', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(httpCases({ drillId: w.drillId, personId: w.personId }), {
-          minLength: 50,
-          maxLength: 55,
-        }),
+        fc.array(
+          httpCases({
+            drillId: w.drillId,
+            personId: w.personId,
+            finishedId: w.server.seeded?.finishedDrill.id ?? '',
+          }),
+          {
+            minLength: 50,
+            maxLength: 55,
+          },
+        ),
         async (burst) => {
           for (let i = 0; i < burst.length; i += 10)
             await Promise.all(burst.slice(i, i + 10).map((c) => sendHttp(w, c)));
