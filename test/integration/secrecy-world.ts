@@ -63,6 +63,7 @@ export async function playWholeDrill(): Promise<SecrecyWorld> {
   /** What a facilitator sees, where the same scan must find the secrets (it can see them). */
   const staffSees: Received[] = [];
   const observers: { link: Link; client: TestClient }[] = [];
+  const surpriseLinks = new Map<string, string>();
 
   /** Every route a participant's links open, answers kept as text. */
   const fetchParticipantRoutes = async (moment: string, over = false) => {
@@ -83,6 +84,29 @@ export async function playWholeDrill(): Promise<SecrecyWorld> {
           text: await res.text(),
         });
       }
+      // The person's link to the surprise drill, handed out when it was scheduled.
+      const early = surpriseLinks.get(link.token) ?? '';
+      for (const path of [
+        `/api/join/${early}`,
+        `/join/${early}`,
+        `/api/board/${early}`,
+        `/api/join/${early}/debrief`,
+      ]) {
+        const res = await fetch(`${t.server.url}${path}`);
+        received.push({
+          ...link,
+          what: `GET ${path.replace(/fd_\w+_[\w-]+/, ':surprise-token')} (${moment}, ${res.status})`,
+          text: await res.text(),
+        });
+      }
+      const upgrade = await TestClient.open(socketUrl(t.server, `/ws?token=${early}`)).then(
+        (c) => {
+          c.close();
+          return 'opened';
+        },
+        (error: Error) => error.message,
+      );
+      received.push({ ...link, what: `socket on the surprise link (${moment})`, text: upgrade });
       if (over) {
         const res = await fetch(`${t.server.url}/api/join/${link.token}/debrief`, {
           method: 'POST',
@@ -134,6 +158,11 @@ export async function playWholeDrill(): Promise<SecrecyWorld> {
     window: record.window,
   };
 
+  const surpriseTokens = (made.body.links as { personId: string; url: string }[]).map((l) => ({
+    personId: l.personId,
+    token: l.url.split('/join/')[1] ?? '',
+  }));
+
   const created = await f
     .post('/api/drills', {
       scenario: 'kakao-pangyo-fire',
@@ -151,6 +180,12 @@ export async function playWholeDrill(): Promise<SecrecyWorld> {
       standby: standbyOf(name),
     };
   });
+  // Each link of this drill → the same person's link to the surprise drill.
+  for (const l of created.body.links as { personId: string; url: string }[])
+    surpriseLinks.set(
+      l.url.split('/join/')[1] ?? '',
+      surpriseTokens.find((x) => x.personId === l.personId)?.token ?? '',
+    );
   for (const link of links) {
     const client = await TestClient.open(socketUrl(t.server, `/ws?token=${link.token}`));
     observers.push({ link, client });

@@ -134,6 +134,14 @@ describe('secrecy over a whole drill', function () {
     expect(found.map(describeLeak).join('\n')).to.equal('');
   });
 
+  it('answers each person’s own link to the surprise drill like a link nobody was given', () => {
+    const early = w.received.filter((r) => r.what.includes('surprise'));
+    expect(early).to.have.lengthOf(w.links.length * 5 * 3);
+    for (const r of early)
+      if (r.what.startsWith('socket')) expect(r.text, r.what).to.equal('refused: 404');
+      else expect(r.what, r.text).to.match(/, 404\)$/);
+  });
+
   it('shows no participant when the surprise drill starts, in any form, nor that it exists', () => {
     const due = Date.parse(w.surprise.dueAt);
     const found = leaks(w.received, () => [
