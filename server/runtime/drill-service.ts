@@ -239,7 +239,7 @@ export class DrillService {
     if (record.status !== 'scheduled')
       throw new DrillInputError('not-scheduled', `the drill is ${record.status}, not scheduled`);
     this.cancelTimer(drillId);
-    const resolved = this.options.library.resolve(record.scenario.id);
+    const resolved = this.options.library.resolveRecord(record);
     if (!resolved)
       throw new DrillInputError(
         'unknown-scenario',
@@ -293,7 +293,7 @@ export class DrillService {
   }
 
   private async resumeRunning(record: DrillRecord) {
-    const resolved = this.options.library.resolve(record.scenario.id);
+    const resolved = this.options.library.resolveRecord(record);
     if (!resolved)
       return this.setStatus(
         record.id,
@@ -393,7 +393,7 @@ export class DrillService {
     const record = this.record(drillId);
     if (!record || !['ended', 'aborted', 'stopped'].includes(record.status))
       throw new DrillInputError('not-running', 'the drill has not started yet');
-    const resolved = this.options.library.resolve(record.scenario.id);
+    const resolved = this.options.library.resolveRecord(record);
     if (!resolved)
       throw new DrillInputError('unknown-scenario', `scenario '${record.scenario.id}' is gone`);
     return this.late.append(drillId, resolved.drill, entry);

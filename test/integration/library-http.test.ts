@@ -99,4 +99,34 @@ describe('the library API', () => {
       .expect(200);
     expect(text.text).to.include('Viral surge (revised)');
   });
+
+  it('keeps scoring a drill against the versions it ran on after a newer upload', async () => {
+    const seeded = t.server.seeded?.finishedDrill.id;
+    const card = async () =>
+      (await t.facilitator.get(`/api/drills/${seeded}/scorecard`).expect(200)).body;
+    const before = await card();
+    expect(before.scenario.integrity).to.equal('verified');
+    const original = await read('../../drills/scenarios/kakao-pangyo-fire.yaml');
+    const revised = original
+      .replace(/^version: .*$/m, 'version: 9.0.0')
+      .replace(/^title: .*$/m, 'title: Pangyo fire (revised)');
+    await t.facilitator.post('/api/library', { text: revised }).expect(201);
+    for (const round of ['after the upload', 'after a restart']) {
+      const after = await card();
+      expect(after.scenario, round).to.deep.equal(before.scenario);
+      expect(after.score, round).to.equal(before.score);
+      if (round === 'after the upload') await t.restart();
+    }
+    // A new drill runs on the newest version.
+    const people = (await t.facilitator.get('/api/people').expect(200)).body.people;
+    const made = await t.facilitator
+      .post('/api/drills', {
+        scenario: 'kakao-pangyo-fire',
+        mode: 'at',
+        at: '2027-01-04T01:00:00Z',
+        assignments: [{ role: 'operator', personId: people[0].id }],
+      })
+      .expect(201);
+    expect(made.body.drill.scenario.version).to.equal('9.0.0');
+  });
 });

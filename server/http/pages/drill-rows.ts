@@ -44,7 +44,7 @@ export async function drillRows(
           window: d.window,
         };
         if (d.status === 'ended' || d.status === 'aborted') {
-          const resolved = deps.library.resolve(d.scenario.id);
+          const resolved = deps.library.resolveRecord(d);
           const { entries } = await deps.logs.read(d.id);
           if (resolved && entries.length) {
             const card = scoreDrill(resolved.drill, entries);

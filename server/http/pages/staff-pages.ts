@@ -84,7 +84,7 @@ export function staffPages(deps: StaffPageDeps): Router {
   router.get('/drills/:id', evaluators, async (req, res) => {
     const record = deps.catalogue.read().drills.find((d) => d.id === req.params.id);
     if (!record) return renderError(res, 404, 'noSuchDrill', { id: String(req.params.id) });
-    const resolved = deps.library.resolve(record.scenario.id);
+    const resolved = deps.library.resolveRecord(record);
     if (!resolved) return renderError(res, 404, 'scenarioGone', { scenario: record.scenario.id });
     const runner = deps.service.runner(record.id);
     const state = runner?.state ?? fold(resolved.drill, (await deps.logs.read(record.id)).entries);

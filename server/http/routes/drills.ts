@@ -179,7 +179,7 @@ export function drillRoutes(deps: DrillRouteDeps): Router {
 
   router.get('/drills/:id/scorecard', staff, async (req, res) => {
     const record = find(req.params.id as string);
-    const resolved = deps.library.resolve(record.scenario.id);
+    const resolved = deps.library.resolveRecord(record);
     if (!resolved) throw notFound(`scenario '${record.scenario.id}' is not in the library`);
     const { entries } = await deps.logs.read(record.id);
     if (!entries.length) throw notFound('the drill has no log yet');

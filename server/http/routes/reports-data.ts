@@ -52,7 +52,7 @@ export class ReportData {
 
   /** Scores a stored drill; undefined when it has no log yet. */
   async score(record: DrillRecord): Promise<Scored | undefined> {
-    const resolved = this.deps.library.resolve(record.scenario.id);
+    const resolved = this.deps.library.resolveRecord(record);
     if (!resolved) throw notFound(`scenario '${record.scenario.id}' is not in the library`);
     const { entries } = await this.deps.logs.read(record.id);
     if (!entries.length) return undefined;
