@@ -141,6 +141,16 @@ describe('the participant console', function () {
     expect(await kim.locator(`#log li[data-seq="${seq}"] .badge-colleague`).count()).to.equal(0);
   });
 
+  it('keeps the role’s actions on no channel in its decision log after a reload', async () => {
+    const drill = await drillNow(t, ['control-tower']);
+    const page = await open(drill.links['control-tower'] ?? '');
+    const seq = await act(page, { action: 'set-grade', fields: { grade: '1' } });
+    await page.locator(`#log li[data-seq="${seq}"]`).waitFor();
+    await page.reload();
+    await page.locator('#drill-status.status-running').waitFor();
+    await page.locator(`#log li[data-seq="${seq}"]`).waitFor();
+  });
+
   it('offers the debrief when the drill ended while the page was cut off', async () => {
     const drill = await drillNow(t, ['communicator']);
     const page = await open(drill.links.communicator ?? '');

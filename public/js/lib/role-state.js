@@ -27,6 +27,8 @@ export function fromWelcome(welcome) {
     alerts: [...v.alerts],
     tasks: v.tasks.map((x) => ({ ...x })),
     grade: v.grade,
+    // The role's own actions on no channel, so the decision log survives a reload.
+    ownUnchannelled: [...(v.unchannelled ?? [])],
   };
 }
 

@@ -32,6 +32,8 @@ export interface RoleView {
     member: boolean;
     messages: ViewMessage[];
   }[];
+  /** The role's own actions taken on no channel (setting the grade, a decision): its log. */
+  unchannelled: ViewMessage[];
   services: { id: string; name: string; dataCentres: string[]; state: string }[];
   alerts: DrillState['alerts'];
   tasks: Task[];
@@ -63,6 +65,9 @@ export function viewFor(drill: Drill, state: DrillState, role: string): RoleView
     status: state.status,
     inbox: state.injects.filter((inject) => inject.to.includes(role)),
     channels,
+    unchannelled: state.actions
+      .filter((record) => record.entry.channel === undefined && record.entry.role === role)
+      .map(toMessage),
     services: drill.scenario.services.map((s) => ({
       id: s.id,
       name: s.name,

@@ -187,9 +187,19 @@ describe('the drill engine', () => {
             to: ['responder'],
             fields: { owner: 'responder', deadline: '15m' },
           },
+          {
+            type: 'action',
+            t: '6m',
+            role: 'lead',
+            action: 'set-grade',
+            fields: { grade: 'major' },
+          },
         ),
       );
       const responder = viewFor(drill, state, 'responder');
+      // An action on no channel is in its actor's log only.
+      expect(viewFor(drill, state, 'lead').unchannelled.map((m) => m.seq)).to.deep.equal([4]);
+      expect(responder.unchannelled).to.deep.equal([]);
       const scribe = viewFor(drill, state, 'scribe');
       expect(responder.inbox.map((i) => i.inject)).to.deep.equal(['checkout-down']);
       expect(scribe.inbox).to.deep.equal([]);
