@@ -2,6 +2,7 @@ import { readConfig } from './config.js';
 import { ManualClock, systemClock } from './runtime/clock.js';
 import { seededRandom } from './runtime/random.js';
 import { startServer } from './server.js';
+import { DataDirInUseError } from './store/data-lock.js';
 import { CorruptStoreError } from './store/store.js';
 
 /** `npm start`: the server with its data in FIREDRILL_DATA (default ./data). */
@@ -25,9 +26,8 @@ try {
     console.log('A demo was seeded. These are shown once and cannot be shown again:');
     console.log(`  facilitator sign-in: ${username} / ${password}`);
     for (const s of standby) console.log(`  standby link for ${s.name}: ${s.url}`);
-    console.log(
-      `  a finished drill to look at: ${base}/api/drills/${finishedDrill.id}/scorecard (score ${finishedDrill.score})`,
-    );
+    console.log(`  sign in at ${base}/ and look at a finished drill's report:`);
+    console.log(`  ${base}/drills/${finishedDrill.id}/report (score ${finishedDrill.score})`);
   }
   if (testClock)
     console.log('TEST MODE: the clock moves only through POST /api/test/clock/advance');
@@ -45,6 +45,7 @@ try {
   // create or read) is one line that names it; anything else is a bug and keeps its stack.
   if (
     error instanceof CorruptStoreError ||
+    error instanceof DataDirInUseError ||
     (error instanceof Error &&
       (/must be a non-negative number|library has errors/.test(error.message) ||
         typeof (error as NodeJS.ErrnoException).syscall === 'string'))

@@ -13,6 +13,7 @@ import { webhookPager } from './runtime/pager.js';
 import { cryptoRandom, type Random } from './runtime/random.js';
 import { DemoFile, type SeedResult, seedDemo } from './seed.js';
 import { FileCatalogueStore } from './store/catalogue-file.js';
+import { lockDataDir } from './store/data-lock.js';
 import { FileEventLogStore } from './store/event-log-file.js';
 import type { CatalogueStore, EventLogStore } from './store/store.js';
 import { Hub } from './ws/hub.js';
@@ -52,19 +53,45 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The one place where the real clock, stores, library, service, hub and HTTP are wired. */
+/**
+ * Starts a server over a data directory, which it takes for itself (a second server over the
+ * same one is refused, see data-lock.ts) and lets go of when it closes or fails to start.
+ */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
+  await mkdir(options.dataDir, { recursive: true });
+  const release = options.stores ? async () => {} : await lockDataDir(options.dataDir);
+  try {
+    const server = await wire(options);
+    return {
+      ...server,
+      async close() {
+        await server.close();
+        await release();
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/** The one place where the real clock, stores, library, service, hub and HTTP are wired. */
+async function wire(options: StartOptions): Promise<RunningServer> {
   const wall = options.testClock ?? options.wall ?? systemClock;
   const log = options.log ?? ((message: string) => console.log(message));
-  await mkdir(options.dataDir, { recursive: true });
   const catalogue = options.stores?.catalogue ?? (await FileCatalogueStore.open(options.dataDir));
   const logs = options.stores?.logs ?? new FileEventLogStore(join(options.dataDir, 'drills'));
   const library = await DrillLibrary.load([join(PROJECT_ROOT, 'drills')]);
   const secret = await dataSecret(options.dataDir);
   const http = createServer();
-  await new Promise<void>((resolve) =>
-    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
-  );
+  // A port in use or not allowed is the operator's to fix: it rejects (main.ts prints one line).
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
   const port = (http.address() as AddressInfo).port;
   const baseUrl = options.baseUrl ?? `http://localhost:${port}`;
 

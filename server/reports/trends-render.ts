@@ -38,7 +38,7 @@ function lineChart(
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="trend" role="img" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
     `<title>${esc(title)}</title>`,
-        // The lines are stroked only; dots and legend keys are filled. An inline SVG's style applies
+    // The lines are stroked only; dots and legend keys are filled. An inline SVG's style applies
     // to the whole HTML page it sits in, so every rule names its element.
     '<style>.grid{stroke:#d5dae0}.axis{fill:#5a6470}path.s0{stroke:#1d4e89}path.s1{stroke:#c77700}circle.s0,rect.s0{fill:#1d4e89}circle.s1,rect.s1{fill:#c77700}path.s0,path.s1{fill:none;stroke-width:2}</style>',
     `<text x="${PAD.left}" y="18" font-weight="bold" fill="#1f2933">${esc(title)}</text>`,
