@@ -166,7 +166,13 @@ const socket = liveSocket(data.socket, {
     if (state.status === 'ended') socket.close();
   },
   onMessage(message) {
-    if (message.type === 'ack') {
+    if (message.type === 'board' && state) {
+      // The world changed (perhaps by an inject to another role): the board every role sees.
+      applyBoard(state, message.board);
+      drawBoard(state);
+      drawChannels(state);
+      drawActionForm(state, data, true);
+    } else if (message.type === 'ack') {
       const sent = pending.get(message.clientId);
       pending.delete(message.clientId);
       if (sent) say($('#act-status'), `${t.sent}${message.seq}`, 'ok');

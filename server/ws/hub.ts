@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { audienceOf, participantEvent } from '../domain/engine/audience.js';
 import type { Effect } from '../domain/engine/reduce.js';
-import { viewFor } from '../domain/engine/view.js';
+import { boardOf, viewFor } from '../domain/engine/view.js';
 import { issuesText } from '../domain/problem.js';
 import type { LogEntry } from '../domain/schema/log.js';
 import { actionProblem } from '../runtime/check-entry.js';
@@ -106,9 +106,22 @@ export class Hub implements DrillListener {
     this.wss.close();
   }
 
-  entries(runner: DrillRunner, entries: readonly LogEntry[], _effects: readonly Effect[]): void {
+  entries(runner: DrillRunner, entries: readonly LogEntry[], effects: readonly Effect[]): void {
     const conns = this.drills.get(runner.drillId);
     if (!conns?.size) return;
+    this.announce(runner, conns, entries);
+    // An inject to one role changes the board every role sees: everyone gets the new board.
+    if (!effects.some((e) => e.type === 'world-changed')) return;
+    const board = JSON.stringify({
+      type: 'board',
+      exercise: true,
+      board: boardOf(runner.drill, runner.state),
+    } satisfies ServerMessage);
+    for (const conn of conns) if (conn.identity.kind === 'participant') this.deliver(conn, board);
+  }
+
+  /** Sends each entry to staff whole and to the roles that may see it, encoded once each. */
+  private announce(runner: DrillRunner, conns: Set<Connection>, entries: readonly LogEntry[]) {
     for (const entry of entries) {
       const audience = new Set(audienceOf(runner.drill, runner.state, entry));
       let forParticipants: string | undefined;

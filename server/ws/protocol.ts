@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Board } from '../domain/engine/view.js';
 
 /**
  * The WebSocket protocol: every message is one JSON object with a `type`. Replies and errors
@@ -59,6 +60,8 @@ export type ServerMessage =
     }
   /** `exercise: true` on every event a participant receives: this is a drill, not an incident. */
   | { type: 'event'; event: Record<string, unknown>; exercise?: true }
+  /** The status board after the world changed (sent to every participant of the drill). */
+  | { type: 'board'; exercise: true; board: Board }
   | { type: 'ack'; clientId: string; seq: number; duplicate: boolean }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string; clientId?: string };

@@ -93,6 +93,17 @@ describe('live drills over HTTP and WebSocket', () => {
     expect(injectsOf('control-tower')).to.deep.equal(['facility-report']);
     expect(injectsOf('communicator')).to.deep.equal(['facility-report']);
     expect(injectsOf('operations-lead')).to.deep.equal([]);
+    // But the board the fire changed is told to every role, the operations lead's included.
+    const board = await c['operations-lead'].waitFor(
+      'the new board',
+      (m) => m.type === 'board' && (m.board as { seq: number }).seq >= 2,
+    );
+    expect(board.exercise).to.equal(true);
+    const kakaotalk = (board.board as { services: { id: string; state: string }[] }).services.find(
+      (s) => s.id === 'kakaotalk',
+    );
+    expect(kakaotalk?.state).to.equal('down');
+    expect(JSON.stringify(board)).to.not.include('battery-room-fire');
 
     // The bridge's members are control tower, operator and communicator; not the operations lead.
     c.operator.send({

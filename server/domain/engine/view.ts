@@ -95,3 +95,32 @@ function toMessage(record: ActionRecord): ViewMessage {
     delivered: record.delivered,
   };
 }
+
+/** The status board: what every role sees of the world alike (services, alerts, channels, grade). */
+export interface Board {
+  seq: number;
+  t: number;
+  grade?: string;
+  services: { id: string; state: string }[];
+  alerts: DrillState['alerts'];
+  channels: { id: string; state: string }[];
+}
+
+/**
+ * The status board now. It is the same for every role (viewFor gives each the same services,
+ * alerts and channel states), so it can be told to everyone on the drill when an inject to one
+ * role changes the world.
+ */
+export function boardOf(drill: Drill, state: DrillState): Board {
+  return {
+    seq: state.seq,
+    t: state.t,
+    grade: state.grade,
+    services: drill.scenario.services.map((s) => ({
+      id: s.id,
+      state: state.services[s.id] ?? s.state,
+    })),
+    alerts: state.alerts,
+    channels: drill.manual.channels.map((c) => ({ id: c.id, state: state.channels[c.id] ?? 'up' })),
+  };
+}

@@ -34,7 +34,7 @@ export function participantPages(deps: ParticipantPageDeps): Router {
         socket: `/ws?token=${encodeURIComponent(req.params.token)}`,
         debrief: `/api/join/${encodeURIComponent(req.params.token)}/debrief`,
         board: `/api/board/${encodeURIComponent(req.params.token)}`,
-        boardPollMs: 5000,
+        boardPollMs: 30_000,
         drill: { id: drill.id, title: drill.title, timeScale: drill.timeScale },
         role: link.role,
         roleName: role?.name ?? link.role,
