@@ -5,7 +5,7 @@ import type { LogEntry } from '../../server/domain/schema/log.js';
 import { scoreDrill } from '../../server/domain/scoring/score.js';
 import { DrillLibrary } from '../../server/runtime/drill-library.js';
 import { simulate } from '../../server/runtime/simulate.js';
-import { FileEventLogStore } from '../../server/store/event-log-file.js';
+import { encodeEntries, FileEventLogStore } from '../../server/store/event-log-file.js';
 import { ROOT, serve } from '../lib/ipc.js';
 import { median } from '../lib/stats.js';
 
@@ -65,10 +65,8 @@ serve({
     store = new FileEventLogStore(args.dir);
     for (const size of args.sizes) {
       const log = paddedLog(drill, size);
-      await writeFile(
-        store.fileOf(`log-${size}`),
-        log.map((e) => `${JSON.stringify(e)}\n`).join(''),
-      );
+      // As the store writes a log (one entry a line, in the schema's form).
+      await writeFile(store.fileOf(`log-${size}`), encodeEntries(`log-${size}`, log));
     }
     return true;
   },

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { LogEntry } from '../domain/schema/log.js';
+import { fastLogEntry } from './fast-log-entry.js';
 import { type FileProblem, zodProblems } from './problems.js';
 
 /** Parses a drill log (JSON Lines, one entry a line): every entry, or every problem by line. */
@@ -17,6 +18,11 @@ export function parseLog(
       value = JSON.parse(line);
     } catch (error) {
       problems.push({ ...at, path: [], message: `not JSON: ${(error as Error).message}` });
+      return;
+    }
+    const fast = fastLogEntry(value);
+    if (fast) {
+      entries.push(fast);
       return;
     }
     const result = LogEntry.safeParse(value, { reportInput: true });

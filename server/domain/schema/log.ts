@@ -7,9 +7,12 @@ export const DrillTime = z
   .union([z.number().int().min(0), Duration])
   .transform((value) => (typeof value === 'number' ? value : (parseDuration(value) ?? 0)));
 
+/** Version of the manual or scenario a log was played against: a number is kept as text. */
+export const FileVersion = z.union([z.string(), z.number()]).transform(String);
+
 const FileRef = z.strictObject({
   id: Id,
-  version: z.union([z.string(), z.number()]).transform(String),
+  version: FileVersion,
   /** sha256 of the file's canonical JSON; optional in a hand-written log. */
   hash: z.string().optional(),
 });

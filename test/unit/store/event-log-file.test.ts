@@ -9,6 +9,7 @@ import {
   FileEventLogStore,
   type LogFileHandle,
   type LogFs,
+  parseLogBytes,
 } from '../../../server/store/event-log-file.js';
 import { MemoryEventLogStore } from '../../../server/store/event-log-memory.js';
 import { CorruptStoreError, type EventLogStore } from '../../../server/store/store.js';
@@ -235,6 +236,29 @@ describe('event log stores', () => {
         expect(await readFile(file, 'utf8')).to.equal(lines(entries(1, 3)));
       });
     }
+
+    it('counts the good bytes in bytes, not characters, past Korean text and a torn character', () => {
+      const korean = { ...entry(2), text: '판교 데이터센터 화재: 카카오톡 불통' } as LogEntry;
+      const good = Buffer.from(lines([entry(1), korean]));
+      for (const tail of [
+        Buffer.from('{"seq":3,"t":45000,"text":"판'),
+        Buffer.from('판교').subarray(0, 4),
+        Buffer.from('판교\n'),
+      ]) {
+        const parsed = parseLogBytes('drill-a.jsonl', Buffer.concat([good, tail]));
+        expect(parsed).to.deep.include({ goodBytes: good.length, droppedTornLine: true });
+        expect(parsed.entries).to.deep.equal([entry(1), korean]);
+      }
+      expect(parseLogBytes('drill-a.jsonl', good)).to.deep.include({
+        goodBytes: good.length,
+        droppedTornLine: false,
+      });
+      expect(parseLogBytes('drill-a.jsonl', Buffer.from('\n'))).to.deep.equal({
+        entries: [],
+        goodBytes: 0,
+        droppedTornLine: true,
+      });
+    });
 
     it('refuses a log with a bad line in the middle, naming the file and line, and leaves it', async () => {
       const file = join(dir, 'drill-a.jsonl');

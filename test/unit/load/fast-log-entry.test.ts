@@ -1,0 +1,291 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { LogEntry } from '../../../server/domain/schema/log.js';
+import { fastLogEntry } from '../../../server/load/fast-log-entry.js';
+import { parseLog } from '../../../server/load/log-file.js';
+import { simulate } from '../../../server/runtime/simulate.js';
+import { encodeEntries, parseLogBytes } from '../../../server/store/event-log-file.js';
+import { bundledLibrary, drillOf, FIXTURES } from '../../helpers/drills.js';
+
+/** What zod makes of a value, as JSON text (so that key order counts), or undefined if refused. */
+function zodText(value: unknown): string | undefined {
+  const result = LogEntry.safeParse(value);
+  return result.success ? JSON.stringify(result.data) : undefined;
+}
+
+/** Asserts that where the fast path takes a value, zod takes it too and returns the same. */
+function expectAgrees(value: unknown): boolean {
+  const before = JSON.stringify(value);
+  const fast = fastLogEntry(value);
+  expect(JSON.stringify(value), 'the fast path leaves its input alone').to.equal(before);
+  if (fast === undefined) return false;
+  const result = LogEntry.safeParse(value);
+  expect(result.success, `zod refuses what the fast path took: ${before}`).to.equal(true);
+  expect(JSON.stringify(fast), before).to.equal(JSON.stringify(result.data));
+  expect(fast, before).to.deep.equal(result.data);
+  return true;
+}
+
+const SCENARIOS = [
+  'kakao-pangyo-fire',
+  'kakao-new-year-peak',
+  'kakao-viral-surge',
+  'pagerduty-db-failover',
+];
+
+/** Simulated logs of every bundled scenario, as the store writes them. */
+async function storedLogs(): Promise<{ name: string; lines: string[] }[]> {
+  const logs = [];
+  for (const id of SCENARIOS) {
+    const drill = await drillOf(bundledLibrary(), id);
+    for (const seed of [1, 2]) {
+      const text = encodeEntries(id, simulate(drill, { seed }));
+      logs.push({ name: `${id} seed ${seed}`, lines: text.split('\n').filter(Boolean) });
+    }
+  }
+  return logs;
+}
+
+// Values for each key of a log entry: mostly valid ones, some that zod refuses or transforms.
+const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>) =>
+  fc.oneof({ arbitrary: good, weight: 12 }, { arbitrary: bad, weight: 1 });
+const id = mostly(
+  fc.constantFrom('operator', 'control-tower', 'a-1'),
+  fc.constantFrom('Bad Id', '', '-x', 'ü'),
+);
+const text = mostly(fc.constantFrom('Pangyo DC is down', 'x', '한국어 ✓'), fc.constantFrom('', 7));
+const word = (good: unknown, bad: unknown) => mostly(fc.constant(good), fc.constant(bad));
+const fileRef = mostly(
+  fc.record(
+    {
+      id,
+      version: mostly(fc.constantFrom('1.0.0', '2026-11', ''), fc.constantFrom(2, 2.5, null)),
+      hash: text,
+    },
+    { requiredKeys: ['id', 'version'] },
+  ),
+  fc.constantFrom(null, 'kakao', [], { id: 'kakao' }),
+);
+const VALUES: Record<string, fc.Arbitrary<unknown>> = {
+  seq: mostly(fc.integer({ min: 1, max: 1e6 }), fc.constantFrom(0, -1, 1.5, '3', null)),
+  t: mostly(fc.nat(), fc.constantFrom(-5, 2.5, 2 ** 53, '00:05:00', '5m', '90s', 'soon', '', null)),
+  at: word('2026-11-25T01:00:00.000Z', 5),
+  drill: word('drill-1', 3),
+  manual: fileRef,
+  scenario: fileRef,
+  seed: mostly(fc.constantFrom(1, 'seed', 1.5), fc.constant(true)),
+  participants: mostly(
+    fc.array(
+      fc.record(
+        { person: text, role: id, name: text, bot: word(true, 'yes') },
+        { requiredKeys: ['person', 'role'] },
+      ),
+      { maxLength: 3 },
+    ),
+    fc.constantFrom(null, {}),
+  ),
+  inject: id,
+  adHoc: mostly(
+    fc.record({ to: fc.array(id, { minLength: 1, maxLength: 2 }), title: text, text }),
+    fc.record({ to: fc.constant([]), title: text, text }, { requiredKeys: [] }),
+  ),
+  id: word('client-1', 7),
+  role: id,
+  person: mostly(fc.constantFrom('kim-minjun', ''), fc.constant(7)),
+  action: id,
+  channel: id,
+  to: mostly(fc.array(id, { maxLength: 3 }), fc.constant('operator')),
+  text,
+  fields: mostly(
+    fc.dictionary(fc.constantFrom('grade', 'owner', 'deadline', 'Odd Key', ''), text, {
+      maxKeys: 3,
+    }),
+    fc.constantFrom(null, [], 'grade'),
+  ),
+  ref: mostly(fc.constantFrom(1, 12), fc.constantFrom(0, 2.5, '1')),
+  recordedBy: word('evaluator', 1),
+  medium: word('phone call', false),
+  state: mostly(fc.constantFrom('up', 'down'), fc.constant('sideways')),
+  by: word('kim-minjun', 1),
+  reason: mostly(
+    fc.constantFrom('end-condition', 'aborted', 'real-incident', 'Because.'),
+    fc.constant(''),
+  ),
+  target: fc.oneof(
+    fc.record(
+      {
+        step: id,
+        occurrence: mostly(fc.constant(1), fc.constantFrom(0, 2.5)),
+        verdict: mostly(fc.constant('late'), fc.constantFrom('kept', 'maybe')),
+      },
+      { requiredKeys: ['step', 'verdict'] },
+    ),
+    fc.record(
+      {
+        rule: id,
+        violation: mostly(fc.constant(1), fc.constant(0)),
+        verdict: mostly(fc.constant('kept'), fc.constant('late')),
+        step: id,
+      },
+      { requiredKeys: ['rule', 'violation', 'verdict'] },
+    ),
+  ),
+  extra: fc.constant(1),
+};
+
+/** The keys zod's schema knows for each entry type, and which of them it requires. */
+const SHAPES = LogEntry.options.map((option) => {
+  const shape = option.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
+  const type = (option.shape.type as unknown as { value: string }).value;
+  const keys = Object.keys(shape).filter((key) => key !== 'type');
+  return { type, keys, required: keys.filter((key) => !shape[key]?.safeParse(undefined).success) };
+});
+
+/** Entries of every type, mostly valid, some with a key missing, foreign or of a wrong value. */
+const entryArbitrary = fc
+  .constantFrom(...SHAPES, { type: 'bogus', keys: ['seq', 't'], required: ['seq', 't'] })
+  .chain(({ type, keys, required }) =>
+    fc
+      .record({
+        values: fc.tuple(
+          ...keys.map((key) =>
+            fc.option(VALUES[key] as fc.Arbitrary<unknown>, {
+              nil: undefined,
+              freq: required.includes(key) ? 30 : 2,
+            }),
+          ),
+        ),
+        // Now and then a key the entry's type does not have.
+        foreign: mostly(
+          fc.constant(undefined),
+          fc.oneof(
+            ...['extra', 'channel', 'participants', 'target'].map((key) =>
+              fc.tuple(fc.constant(key), VALUES[key] as fc.Arbitrary<unknown>),
+            ),
+          ),
+        ),
+        dropType: fc.nat(19).map((n) => n === 0),
+        order: fc.array(fc.double({ noNaN: true }), { minLength: keys.length + 2 }),
+      })
+      .map(({ values, foreign, dropType, order }) => {
+        const pairs: [string, unknown][] = keys.flatMap((key, i) =>
+          values[i] === undefined ? [] : [[key, values[i]] as [string, unknown]],
+        );
+        if (!dropType) pairs.push(['type', type]);
+        if (foreign && !keys.includes(foreign[0])) pairs.push(foreign);
+        const ranked = pairs.map((pair, i) => ({ pair, rank: order[i] ?? i }));
+        ranked.sort((a, b) => a.rank - b.rank);
+        // Through JSON text, as a log line is read.
+        return JSON.parse(JSON.stringify(Object.fromEntries(ranked.map((r) => r.pair))));
+      }),
+  );
+
+describe('fastLogEntry()', () => {
+  it('never takes what zod refuses, and returns what zod returns, keys in its order (property)', () => {
+    let taken = 0;
+    let valid = 0;
+    fc.assert(
+      fc.property(entryArbitrary, (value) => {
+        if (expectAgrees(value)) taken += 1;
+        if (zodText(value) !== undefined) valid += 1;
+      }),
+      { numRuns: 5000 },
+    );
+    // The property means something only if both sides of it were exercised often.
+    expect(valid, 'entries zod accepts').to.be.greaterThan(500);
+    expect(taken, 'entries the fast path took').to.be.greaterThan(300);
+    expect(5000 - valid, 'entries zod refuses').to.be.greaterThan(500);
+  });
+
+  it('takes every line the store writes, as it is, for every bundled scenario', async () => {
+    for (const { name, lines } of await storedLogs()) {
+      expect(lines.length, name).to.be.greaterThan(20);
+      for (const line of lines) {
+        const value = JSON.parse(line);
+        expect(expectAgrees(value), `${name}: ${line}`).to.equal(true);
+        expect(fastLogEntry(value), 'no copy for a line in the order the store writes').to.equal(
+          value,
+        );
+      }
+    }
+  });
+
+  it('agrees with zod on every line of every fixture log', async () => {
+    const names = (await readdir(join(FIXTURES, 'logs'))).filter((n) => n.endsWith('.jsonl'));
+    expect(names.length).to.be.greaterThan(2);
+    for (const name of names) {
+      const text = await readFile(join(FIXTURES, 'logs', name), 'utf8');
+      for (const line of text.split('\n').filter(Boolean)) expectAgrees(JSON.parse(line));
+      // The whole reader: the same entries as zod alone gives, line by line.
+      const { entries } = parseLog(name, text);
+      const reference = text
+        .split('\n')
+        .filter(Boolean)
+        .flatMap((line) => {
+          const result = LogEntry.safeParse(JSON.parse(line));
+          return result.success ? [result.data] : [];
+        });
+      expect(JSON.stringify(entries), name).to.equal(JSON.stringify(reference));
+    }
+  });
+
+  it('leaves hand-written times and numeric versions to zod, which converts them', () => {
+    const started = {
+      seq: 1,
+      t: '00:00:00',
+      type: 'drill-started',
+      manual: { id: 'kakao', version: 2 },
+      scenario: { id: 'kakao-pangyo-fire', version: '1.0.0' },
+    };
+    expect(fastLogEntry(started)).to.equal(undefined);
+    expect(fastLogEntry({ ...started, t: 0 })).to.equal(undefined);
+    const action = { seq: 2, t: '1m30s', type: 'action', role: 'operator', action: 'report' };
+    expect(fastLogEntry(action)).to.equal(undefined);
+    expect(LogEntry.parse(action)).to.include({ t: 90_000 });
+    const text = `${JSON.stringify(started)}\n${JSON.stringify(action)}\n`;
+    const { entries } = parseLogBytes('hand.jsonl', Buffer.from(text));
+    expect(entries.map((e) => e.t)).to.deep.equal([0, 90_000]);
+    expect(entries[0]?.type === 'drill-started' && entries[0].manual.version).to.equal('2');
+  });
+
+  it('fills in the defaults zod fills in, a fresh object each time', () => {
+    const action = { seq: 2, t: 0, type: 'action', role: 'operator', action: 'report' };
+    const a = fastLogEntry({ ...action });
+    const b = fastLogEntry({ ...action });
+    expect(a).to.deep.equal(LogEntry.parse(action));
+    expect(a?.type === 'action' && a.fields).to.deep.equal({});
+    expect(a?.type === 'action' && b?.type === 'action' && a.fields !== b.fields).to.equal(true);
+    const started = fastLogEntry({
+      seq: 1,
+      t: 0,
+      type: 'drill-started',
+      manual: { id: 'kakao', version: '2' },
+      scenario: { id: 'kakao-pangyo-fire', version: '1.0.0' },
+    });
+    expect(started?.type === 'drill-started' && started.participants).to.deep.equal([]);
+  });
+
+  it('refuses a line that zod refuses, so the store reports it as before', () => {
+    const good = { seq: 1, t: 0, type: 'note', by: 'kim', text: 'hot wash' };
+    for (const bad of [
+      { ...good, text: '' },
+      { ...good, extra: 1 },
+      { ...good, t: -1 },
+      { ...good, seq: 1.5 },
+      { ...good, type: 'notes' },
+      JSON.parse('{"seq":1,"t":0,"type":"note","by":"kim","text":"x","__proto__":{"a":1}}'),
+      null,
+      [good],
+      'note',
+    ]) {
+      expect(fastLogEntry(bad), JSON.stringify(bad)).to.equal(undefined);
+      expect(zodText(bad)).to.equal(undefined);
+    }
+    const text = `${JSON.stringify(good)}\n${JSON.stringify({ ...good, seq: 2, text: '' })}\n{}\n`;
+    expect(() => parseLogBytes('bad.jsonl', Buffer.from(text))).to.throw(
+      /bad\.jsonl.*line 2 is not a log entry \(text: must not be empty\)/,
+    );
+  });
+});
