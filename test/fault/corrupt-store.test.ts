@@ -2,7 +2,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { bootServer, spawnServer } from './server-process.js';
+import { bootServer, spawnServer } from '../helpers/server-process.js';
 
 /** Each way a catalogue can be damaged, made from a good file. */
 const DAMAGE: { kind: string; damage(good: string): string; says: RegExp }[] = [

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { between, seededRandom } from '../../server/runtime/random.js';
 import { eventuallyAsync, signIn } from '../helpers/server.js';
+import { bootServer, killServer, type ServerProcess } from '../helpers/server-process.js';
 import { ROLES } from './pangyo-drill.js';
-import { bootServer, killServer, type ServerProcess } from './server-process.js';
 import { checkDataDir } from './store-check.js';
 
 const SEED = Number(process.env.FAULT_SEED ?? randomInt(1, 2 ** 31));

@@ -6,8 +6,8 @@ import { expect } from 'chai';
 import type { LogEntry } from '../../server/domain/schema/log.js';
 import { between, seededRandom } from '../../server/runtime/random.js';
 import { eventuallyAsync, type StaffAgent, signIn, TestClient } from '../helpers/server.js';
+import { bootServer, killServer, type ServerProcess } from '../helpers/server-process.js';
 import { ROLES, schedulePangyoDrill } from './pangyo-drill.js';
-import { bootServer, killServer, type ServerProcess } from './server-process.js';
 import { actionClientIds, checkDataDir } from './store-check.js';
 
 const SEED = Number(process.env.FAULT_SEED ?? randomInt(1, 2 ** 31));

@@ -1,47 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ROOT } from '../helpers/drills.js';
 import { eventually, eventuallyAsync, signIn, TestClient } from '../helpers/server.js';
-
-interface Process {
-  child: ChildProcess;
-  url: string;
-  password?: string;
-}
-
-/** Starts `server/main.ts` in its own process, in test mode, and waits for it to listen. */
-async function boot(dataDir: string): Promise<Process> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      FIREDRILL_DATA: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      FIREDRILL_RATE_LIMIT: '0',
-      FIREDRILL_TEST_CONTROL: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (chunk) => {
-    out += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    out += chunk;
-  });
-  // The listening line is printed last, after the one-time credentials of a first start.
-  const url = await eventually(
-    'the server to listen',
-    () => /listening on (http:\/\/\S+)/.exec(out)?.[1],
-    20_000,
-  );
-  const password = /sign-in: facilitator \/ (\S+)/.exec(out)?.[1];
-  return { child, url, password: password || undefined };
-}
+import { bootServer as boot } from '../helpers/server-process.js';
 
 describe('a server killed with SIGKILL during a drill', function () {
   this.timeout(60_000);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { ROOT } from '../helpers/drills.js';
+import { ROOT } from './drills.js';
 
 /** A `server/main.ts` process of its own, in test mode (its clock moves over HTTP). */
 export interface ServerProcess {
