@@ -274,6 +274,18 @@ describe('reports over several stored drills: comparison, trends, readiness', ()
         { person: people.ben.id, name: 'Bae Eun-ho', lastAt: iso(T0 - 100 * DAY) },
         { person: people.dae.id, name: 'Do Dae-hyun' },
       ]);
+      // Only the roles of manuals the team drilled on: nobody is behind on PagerDuty's.
+      expect(readiness.roles.map((r: { role: string }) => r.role)).to.have.members([
+        'control-tower',
+        'operator',
+        'communicator',
+        'operations-lead',
+      ]);
+      const pagerduty = (await facilitator.get('/api/readiness?manual=pagerduty').expect(200)).body
+        .readiness;
+      expect(pagerduty.persons.every((p: { roles: unknown[] }) => !p.roles.length)).to.equal(true);
+      expect(pagerduty.roles.map((r: { role: string }) => r.role)).to.include('incident-commander');
+      await facilitator.get('/api/readiness?manual=nope').expect(400);
       // With a 120-day window, Ben's turn 100 days ago counts.
       const wide = (await facilitator.get('/api/readiness?days=120').expect(200)).body.readiness;
       const ct120 = wide.roles.find((r: { role: string }) => r.role === 'control-tower');

@@ -22,6 +22,8 @@ const TrendQuery = z.strictObject({
 });
 const ReadinessQuery = z.strictObject({
   days: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Only drills on this manual, and its roles. */
+  manual: Id.optional(),
   format: z.enum(['json', 'csv', 'html']).default('json'),
 });
 
@@ -53,13 +55,20 @@ export function insightRoutes(deps: ReportRouteDeps, data: ReportData): Router {
   });
 
   router.get('/api/readiness', evaluators, async (req, res) => {
-    const { days, format } = ReadinessQuery.parse(req.query);
+    const { days, format, manual } = ReadinessQuery.parse(req.query);
     const catalogue = deps.catalogue.read();
+    const finished = (await data.finished()).filter((d) => !manual || d.manual.id === manual);
+    if (manual && !deps.library.manuals.has(manual))
+      throw new HttpError(400, 'bad-request', `manual: unknown manual '${manual}'`);
+    // The roles of the manual asked for, else of the manuals the team has drilled on: a role of
+    // a manual nobody uses is not one anybody is behind on.
+    const drilled = new Set(manual ? [manual] : finished.map((d) => d.manual.id));
     const roles = new Map<string, string>();
     for (const m of deps.library.manuals.values())
-      for (const r of m.value.roles) if (!roles.has(r.id)) roles.set(r.id, r.name);
+      if (drilled.has(m.value.id))
+        for (const r of m.value.roles) if (!roles.has(r.id)) roles.set(r.id, r.name);
     const readiness = computeReadiness(
-      await data.finished(),
+      finished,
       catalogue.people.map((p) => ({ id: p.id, name: p.name })),
       [...roles].map(([id, name]) => ({ id, name })),
       { now: now(), windowDays: days },
