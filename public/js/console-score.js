@@ -3,8 +3,10 @@ import { $, h, t } from './lib/page.js';
 
 /** Draws the overall score and, per role, its score and each step's verdict. */
 export function drawScores(card) {
+  // While the drill runs the score is of what has been judged so far, and says so.
   $('#overall').textContent =
-    `${t.score} ${card.score} · ${card.pass ? t.common.pass : t.common.fail}`;
+    `${t.score} ${card.score} · ${card.pass ? t.common.pass : t.common.fail}` +
+    (card.final ? '' : ` (${t.soFar})`);
   // Keep the roles someone folded away folded (the list is drawn anew after each entry).
   const folded = new Set(
     [...document.querySelectorAll('#scores details:not([open])')].map((d) => d.dataset.role),
