@@ -150,21 +150,59 @@ function applyEffects(state: DrillState, effects: InjectEffects, seq: number, t:
   ];
 }
 
+const NOBODY: readonly string[] = Object.freeze([]);
+
+/**
+ * The other members of a channel, for an action said on it by `role`: one frozen list per
+ * drill, channel and role, shared by every such action (a long log has thousands).
+ */
+const channelAudiences = new WeakMap<Drill, Map<string, Map<string, string[]>>>();
+function othersOnChannel(drill: Drill, channel: string, role: string): string[] {
+  const byChannel = memo(channelAudiences, drill, () => new Map<string, Map<string, string[]>>());
+  const byRole = memo(byChannel, channel, () => new Map<string, string[]>());
+  return memo(
+    byRole,
+    role,
+    () => Object.freeze(channelMembers(drill, channel).filter((r) => r !== role)) as string[],
+  );
+}
+
+/** The value under `key`, made and stored on first use. */
+function memo<K, V>(
+  map: { get(key: K): V | undefined; set(key: K, value: V): unknown },
+  key: K,
+  make: () => V,
+): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** `action@role` keys made once each: building and hashing a new string per action is not free. */
+const roleKeys = new Map<string, Map<string, string>>();
+function actionByRole(action: string, role: string): string {
+  if (roleKeys.size > 10_000) roleKeys.clear();
+  const byRole = memo(roleKeys, action, () => new Map<string, string>());
+  return memo(byRole, role, () => `${action}@${role}`);
+}
+
 function recordAction(drill: Drill, state: DrillState, entry: ActionLogEntry): ActionRecord {
   if (entry.id) state.actionIds.set(entry.id, entry.seq);
   const effect = drill.actions.get(entry.action)?.effect ?? 'message';
   const channelUp = entry.channel === undefined || state.channels[entry.channel] !== 'down';
-  const audience = entry.to ?? (entry.channel ? channelMembers(drill, entry.channel) : []);
-  const record: ActionRecord = {
-    entry,
-    effect,
-    delivered: channelUp,
-    recipients: channelUp ? audience.filter((role) => role !== entry.role) : [],
-  };
+  let recipients = NOBODY as string[];
+  if (channelUp && entry.to) recipients = entry.to.filter((role) => role !== entry.role);
+  else if (channelUp && entry.channel)
+    recipients = othersOnChannel(drill, entry.channel, entry.role);
+  const record: ActionRecord = { entry, effect, delivered: channelUp, recipients };
   state.actions.push(record);
   if (!record.delivered) return record;
-  for (const key of [entry.action, `${entry.action}@${entry.role}`])
-    if (!state.firstAction.has(key)) state.firstAction.set(key, entry.t);
+  if (!state.firstAction.has(entry.action)) state.firstAction.set(entry.action, entry.t);
+  const byRole = actionByRole(entry.action, entry.role);
+  if (!state.firstAction.has(byRole)) state.firstAction.set(byRole, entry.t);
   switch (effect) {
     case 'declare':
       state.declaredAt ??= entry.t;

@@ -31,7 +31,6 @@ export function anchorOccurrences(
   role: string | undefined,
   completions: ReadonlyMap<string, readonly Completion[]>,
 ): AnchorOccurrence[] {
-  const effect = (name: string) => ctx.delivered.filter((a) => a.effect === name);
   switch (anchor.on) {
     case 'start':
       return ctx.state.startSeq === undefined ? [] : [{ t: 0, seq: ctx.state.startSeq }];
@@ -42,19 +41,17 @@ export function anchorOccurrences(
     case 'step':
       return (completions.get(anchor.step ?? '') ?? []).map((c) => fromRecord(c.record));
     case 'declaration':
-      return effect('declare').slice(0, 1).map(fromRecord);
+      return ctx.deliveredWith('declare').slice(0, 1).map(fromRecord);
     case 'close':
-      return effect('close').slice(0, 1).map(fromRecord);
+      return ctx.deliveredWith('close').slice(0, 1).map(fromRecord);
     case 'grade-change':
       return ctx.gradeChanges.map(fromRecord);
     case 'action':
-      return ctx.delivered.filter((a) => a.entry.action === anchor.action).map(fromRecord);
+      return ctx.deliveredOf(anchor.action ?? '').map(fromRecord);
     case 'task':
-      return ctx.delivered
-        .filter((a) => a.effect === 'instruct')
-        .flatMap((record) => {
-          const task = ctx.state.tasks.get(record.entry.seq);
-          return task && (!role || task.owner === role) ? [{ ...fromRecord(record), task }] : [];
-        });
+      return ctx.deliveredWith('instruct').flatMap((record) => {
+        const task = ctx.state.tasks.get(record.entry.seq);
+        return task && (!role || task.owner === role) ? [{ ...fromRecord(record), task }] : [];
+      });
   }
 }

@@ -33,6 +33,12 @@ export interface ScoringContext {
   delivered: ActionRecord[];
   /** Delivered actions of one kind by one role, in time order (a step looks only at these). */
   deliveredBy(role: string, action: string): readonly ActionRecord[];
+  /** Delivered actions of one kind, by any role, in time order. */
+  deliveredOf(action: string): readonly ActionRecord[];
+  /** Delivered actions whose action has this effect, in time order. */
+  deliveredWith(effect: string): readonly ActionRecord[];
+  /** All actions, delivered or not, of any of these kinds (every action if none given), in time order. */
+  actionsOf(actions: readonly string[] | undefined): readonly ActionRecord[];
   injects: DeliveredInject[];
   /** Delivered grade changes by the grading authority, in time order. */
   gradeChanges: ActionRecord[];
@@ -42,61 +48,114 @@ export interface ScoringContext {
   entry(seq: number): LogEntry | undefined;
 }
 
-/** A sorted copy; a log is nearly always in order already, and checking that is one pass. */
-function sortedCopy<T>(items: readonly T[], order: (a: T, b: T) => number): T[] {
+/** The items in order: themselves when already sorted (a log nearly always is), else a copy. */
+function inOrder<T>(items: readonly T[], order: (a: T, b: T) => number): readonly T[] {
   for (let i = 1; i < items.length; i++)
     if (order(items[i - 1] as T, items[i] as T) > 0) return [...items].sort(order);
-  return [...items];
+  return items;
 }
+
+/** Appends `item` to the list under `key`. */
+function push<K, V>(map: Map<K, V[]>, key: K, item: V): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
+/**
+ * The first index in `records` (in time order) whose moment is after `moment`, by binary
+ * search; `records.length` when none is.
+ */
+export function firstAfter(records: readonly ActionRecord[], moment: Moment): number {
+  let low = 0;
+  let high = records.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    const entry = (records[mid] as ActionRecord).entry;
+    if (entry.t < moment.t || (entry.t === moment.t && entry.seq <= moment.seq)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+const NONE: readonly ActionRecord[] = Object.freeze([]);
 
 /**
  * Replays the log in time order (an evaluator's off-platform entry lands at its stated time),
  * keeping entries up to `at`, dropping resent actions and anything after the drill ended.
  */
 export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number): ScoringContext {
-  const bySeq = sortedCopy(log, (a, b) => a.seq - b.seq);
+  const bySeq = inOrder(log, (a, b) => a.seq - b.seq);
   const seenIds = new Set<string>();
-  const unique = bySeq.filter((entry) => {
-    if (entry.type !== 'action' || !entry.id) return true;
-    if (seenIds.has(entry.id)) return false;
-    seenIds.add(entry.id);
-    return true;
-  });
-  const lastT = unique.reduce((max, e) => Math.max(max, e.t), 0);
+  const unique: LogEntry[] = [];
+  let lastT = 0;
+  for (const entry of bySeq) {
+    if (entry.type === 'action' && entry.id) {
+      if (seenIds.has(entry.id)) continue;
+      seenIds.add(entry.id);
+    }
+    unique.push(entry);
+    if (entry.t > lastT) lastT = entry.t;
+  }
   const cutoff = at ?? lastT;
   const ended = unique.find((e) => e.type === 'ended' && e.t <= cutoff);
   const horizon = ended ? ended.t : cutoff;
   // Notes and overrides are often written after the drill (the hot wash): they still count.
   const annotation = (e: LogEntry) => (e.type === 'note' || e.type === 'override') && e.t <= cutoff;
-  const kept = sortedCopy(
-    unique.filter((e) => (e.t <= horizon && (e.type !== 'ended' || e === ended)) || annotation(e)),
-    (a, b) => a.t - b.t || a.seq - b.seq,
+  const filtered = unique.filter(
+    (e) => (e.t <= horizon && (e.type !== 'ended' || e === ended)) || annotation(e),
   );
+  const kept = inOrder(filtered, (a, b) => a.t - b.t || a.seq - b.seq) as LogEntry[];
   const state = fold(drill, kept);
   const actions = state.actions;
-  const delivered = actions.filter((a) => a.delivered);
-  const authority = drill.manual.grading.authority;
-  const gradeChanges = delivered.filter(
-    (a) => a.effect === 'set-grade' && a.entry.role === authority && a.entry.fields.grade,
-  );
+  const delivered: ActionRecord[] = [];
+  const byRoleAction = new Map<string, Map<string, ActionRecord[]>>();
+  const byAction = new Map<string, ActionRecord[]>();
+  const byEffect = new Map<string, ActionRecord[]>();
+  const allByAction = new Map<string, ActionRecord[]>();
   const persons = new Map<string, Set<string>>();
   const addPerson = (role: string, person?: string) => {
     if (!person) return;
-    if (!persons.has(role)) persons.set(role, new Set());
-    persons.get(role)?.add(person);
+    const set = persons.get(role);
+    if (set) set.add(person);
+    else persons.set(role, new Set([person]));
   };
   for (const p of state.participants) addPerson(p.role, p.person);
-  for (const a of actions) addPerson(a.entry.role, a.entry.person);
+  for (const record of actions) {
+    const { role, action, person } = record.entry;
+    addPerson(role, person);
+    push(allByAction, action, record);
+    if (!record.delivered) continue;
+    delivered.push(record);
+    push(byAction, action, record);
+    push(byEffect, record.effect, record);
+    let mine = byRoleAction.get(role);
+    if (!mine) {
+      mine = new Map();
+      byRoleAction.set(role, mine);
+    }
+    push(mine, action, record);
+  }
+  const authority = drill.manual.grading.authority;
+  const gradeChanges = (byEffect.get('set-grade') ?? []).filter(
+    (a) => a.entry.role === authority && a.entry.fields.grade,
+  );
   const changes = [...state.changes].sort(byMoment);
   const initialChannels = drill.scenario.channels;
-  const entriesBySeq = new Map(kept.map((e) => [e.seq, e]));
-  const byRoleAction = new Map<string, ActionRecord[]>();
-  for (const record of delivered) {
-    const key = `${record.entry.role}\u0000${record.entry.action}`;
-    const list = byRoleAction.get(key);
-    if (list) list.push(record);
-    else byRoleAction.set(key, [record]);
-  }
+  let entriesBySeq: Map<number, LogEntry> | undefined;
+  const selections = new Map<string, readonly ActionRecord[]>();
+  const actionsOf = (names: readonly string[] | undefined): readonly ActionRecord[] => {
+    if (!names) return actions;
+    const key = names.join('\u0000');
+    let found = selections.get(key);
+    if (!found) {
+      const lists = [...new Set(names)].flatMap((name) => allByAction.get(name) ?? []);
+      found = names.length > 1 ? lists.sort(byRecordMoment) : lists;
+      selections.set(key, found);
+    }
+    return found;
+  };
+  const sortedPersons = new Map<string, string[]>();
   return {
     drill,
     entries: kept,
@@ -107,10 +166,20 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
     state,
     actions,
     delivered,
-    deliveredBy: (role, action) => byRoleAction.get(`${role}\u0000${action}`) ?? [],
+    deliveredBy: (role, action) => byRoleAction.get(role)?.get(action) ?? NONE,
+    deliveredOf: (action) => byAction.get(action) ?? NONE,
+    deliveredWith: (effect) => byEffect.get(effect) ?? NONE,
+    actionsOf,
     injects: state.injects,
     gradeChanges,
-    personsOf: (role) => [...(persons.get(role) ?? [])].sort(),
+    personsOf: (role) => {
+      let list = sortedPersons.get(role);
+      if (!list) {
+        list = [...(persons.get(role) ?? [])].sort();
+        sortedPersons.set(role, list);
+      }
+      return [...list];
+    },
     channelStateAt: (channel, moment) => {
       let value: string = initialChannels[channel] ?? 'up';
       for (const change of changes) {
@@ -120,6 +189,12 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
       return value;
     },
     gradeAt: (moment) => gradeChanges.filter((g) => notAfter(momentOf(g), moment)).at(-1),
-    entry: (seq) => entriesBySeq.get(seq),
+    entry: (seq) => {
+      entriesBySeq ??= new Map(kept.map((e) => [e.seq, e]));
+      return entriesBySeq.get(seq);
+    },
   };
 }
+
+const byRecordMoment = (a: ActionRecord, b: ActionRecord) =>
+  a.entry.t - b.entry.t || a.entry.seq - b.entry.seq;

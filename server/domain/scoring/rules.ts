@@ -2,10 +2,15 @@ import { ms } from '../duration.js';
 import type { ActionRecord } from '../engine/state.js';
 import type { EventTrigger, Rule, Selector } from '../schema/manual.js';
 import { anchorOccurrences, type Completion } from './anchors.js';
-import { byMoment, momentOf, type ScoringContext } from './context.js';
+import { byMoment, firstAfter, momentOf, type ScoringContext } from './context.js';
 import type { RuleResult, Violation } from './scorecard.js';
 
 type Found = Omit<Violation, 'n'>;
+
+/** The actions a selector picks, delivered or not, in time order. */
+function selected(ctx: ScoringContext, select: Selector): ActionRecord[] {
+  return ctx.actionsOf(select.actions).filter((record) => selects(select, record));
+}
 
 export function selects(select: Selector, record: ActionRecord): boolean {
   const { entry } = record;
@@ -55,10 +60,10 @@ export function demands(
         seq: task.seq,
         roles: [task.owner],
         persons: new Map([[task.owner, task.ownerPerson]]),
-        record: ctx.delivered.find((a) => a.entry.seq === task.seq),
+        record: ctx.deliveredWith('instruct').find((a) => a.entry.seq === task.seq),
       }));
-  return ctx.delivered
-    .filter((record) => selects({ actions: trigger.actions, roles: trigger.roles }, record))
+  return selected(ctx, { actions: trigger.actions, roles: trigger.roles })
+    .filter((record) => record.delivered)
     .map((record) => ({
       ...momentOf(record),
       roles: answerers === 'actor' ? [record.entry.role] : record.recipients,
@@ -69,16 +74,22 @@ export function demands(
 
 /**
  * Judges a demand with a deadline: answered in time, still open (no violation yet), or broken.
- * `answer` finds the first action after the demand that meets it.
+ * `answer` finds the first action after the demand that meets it, among `candidates` (delivered
+ * actions in time order that include every possible answer).
  */
 function judgeDeadline(
   ctx: ScoringContext,
   demand: Demand,
   withinMs: number,
+  candidates: readonly ActionRecord[],
   answer: (record: ActionRecord) => boolean,
 ): { late?: ActionRecord; broken: boolean } {
   const deadline = demand.t + withinMs;
-  const reply = ctx.delivered.find((r) => byMoment(momentOf(r), demand) > 0 && answer(r));
+  let reply: ActionRecord | undefined;
+  for (let i = firstAfter(candidates, demand); i < candidates.length && !reply; i++) {
+    const record = candidates[i] as ActionRecord;
+    if (answer(record)) reply = record;
+  }
   if (reply && reply.entry.t <= deadline) return { broken: false };
   if (!reply && !ctx.ended && ctx.at <= deadline) return { broken: false };
   return { late: reply, broken: true };
@@ -91,8 +102,7 @@ function judgeRule(
 ): Found[] {
   switch (rule.kind) {
     case 'channel':
-      return ctx.actions
-        .filter((record) => selects(rule.select, record))
+      return selected(ctx, rule.select)
         .filter(
           (record) =>
             !rule.whileDown || ctx.channelStateAt(rule.whileDown, momentOf(record)) === 'down',
@@ -112,8 +122,8 @@ function judgeRule(
           ),
         );
     case 'only-roles':
-      return ctx.actions
-        .filter((record) => selects(rule.select, record) && !rule.roles.includes(record.entry.role))
+      return selected(ctx, rule.select)
+        .filter((record) => !rule.roles.includes(record.entry.role))
         .map((record) =>
           charge(
             record,
@@ -121,8 +131,7 @@ function judgeRule(
           ),
         );
     case 'on-instruction':
-      return ctx.actions
-        .filter((record) => selects(rule.select, record))
+      return selected(ctx, rule.select)
         .filter((record) => {
           const task =
             record.entry.ref === undefined ? undefined : ctx.state.tasks.get(record.entry.ref);
@@ -146,6 +155,7 @@ function judgeRule(
             ctx,
             demand,
             ms(rule.within),
+            ctx.deliveredWith('acknowledge'),
             (r) =>
               r.effect === 'acknowledge' && r.entry.role === role && r.entry.ref === demand.seq,
           );
@@ -163,7 +173,10 @@ function judgeRule(
           ];
         }),
       );
-    case 'relay':
+    case 'relay': {
+      const carriers = rule.via
+        ? ctx.actionsOf(rule.via).filter((record) => record.delivered)
+        : ctx.delivered;
       return demands(ctx, rule.trigger).flatMap((demand): Found[] => {
         const told = demand.roles;
         if (told.includes(rule.to) || demand.record?.recipients.includes(rule.to)) {
@@ -175,6 +188,7 @@ function judgeRule(
           ctx,
           demand,
           ms(rule.within),
+          carriers,
           (r) =>
             r.entry.role !== rule.to &&
             r.recipients.includes(rule.to) &&
@@ -195,26 +209,23 @@ function judgeRule(
           },
         ];
       });
+    }
     case 'cadence':
       return judgeCadence(ctx, rule, completions);
     case 'required-fields':
-      return ctx.actions
-        .filter((record) => selects(rule.select, record))
-        .flatMap((record) => {
-          const missing = rule.fields.filter((field) => !hasField(record, field));
-          return missing.length
-            ? [charge(record, `${record.entry.action} lacks ${missing.join(', ')}`)]
-            : [];
-        });
+      return selected(ctx, rule.select).flatMap((record) => {
+        const missing = rule.fields.filter((field) => !hasField(record, field));
+        return missing.length
+          ? [charge(record, `${record.entry.action} lacks ${missing.join(', ')}`)]
+          : [];
+      });
     case 'forbidden-content': {
       const patterns = rule.patterns.map((p) => new RegExp(p, 'iu'));
-      return ctx.actions
-        .filter((record) => selects(rule.select, record))
-        .flatMap((record) => {
-          const said = [record.entry.text ?? '', ...Object.values(record.entry.fields)].join('\n');
-          const hit = patterns.map((p) => p.exec(said)?.[0]).find((m) => m !== undefined);
-          return hit === undefined ? [] : [charge(record, `says "${hit}"`)];
-        });
+      return selected(ctx, rule.select).flatMap((record) => {
+        const said = [record.entry.text ?? '', ...Object.values(record.entry.fields)].join('\n');
+        const hit = patterns.map((p) => p.exec(said)?.[0]).find((m) => m !== undefined);
+        return hit === undefined ? [] : [charge(record, `says "${hit}"`)];
+      });
     }
   }
 }
@@ -243,13 +254,16 @@ function judgeCadence(
     (o) => byMoment(o, from) > 0,
   );
   const limit = ms(rule.every);
-  const events = ctx.delivered.filter(
-    (r) =>
-      r.entry.role === rule.role &&
-      selects(rule.select, r) &&
-      byMoment(momentOf(r), from) > 0 &&
-      (!until || byMoment(momentOf(r), until) <= 0),
-  );
+  const events = ctx
+    .actionsOf(rule.select.actions)
+    .filter(
+      (r) =>
+        r.delivered &&
+        r.entry.role === rule.role &&
+        selects(rule.select, r) &&
+        byMoment(momentOf(r), from) > 0 &&
+        (!until || byMoment(momentOf(r), until) <= 0),
+    );
   const found: Found[] = [];
   let previous: { t: number; seq: number } = from;
   const gap = (t: number, evidence: number[], ending: string) => {

@@ -10,10 +10,18 @@ function matchesStep(step: Step, record: ActionRecord): boolean {
   const { entry } = record;
   const want = step.do;
   if (entry.role !== step.role || entry.action !== want.action) return false;
-  if (want.channel && ![want.channel].flat().includes(entry.channel ?? '')) return false;
+  const channel = entry.channel ?? '';
+  if (
+    want.channel &&
+    !(Array.isArray(want.channel) ? want.channel.includes(channel) : want.channel === channel)
+  )
+    return false;
   if (want.to?.some((role) => !record.recipients.includes(role))) return false;
-  for (const [field, values] of Object.entries(want.fields ?? {}))
-    if (![values].flat().includes(entry.fields[field] ?? '')) return false;
+  if (want.fields)
+    for (const [field, values] of Object.entries(want.fields)) {
+      const value = entry.fields[field] ?? '';
+      if (!(Array.isArray(values) ? values.includes(value) : values === value)) return false;
+    }
   if (want.words) {
     const said = [entry.text ?? '', ...Object.values(entry.fields)].join('\n').toLowerCase();
     if (!want.words.some((word) => said.includes(word.toLowerCase()))) return false;

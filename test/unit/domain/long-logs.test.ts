@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import type { Drill } from '../../../server/domain/drill.js';
+import { channelMembers } from '../../../server/domain/drill.js';
 import { ms } from '../../../server/domain/duration.js';
 import { audienceOf } from '../../../server/domain/engine/audience.js';
 import { fold, reduce, startState } from '../../../server/domain/engine/reduce.js';
 import type { LogEntry } from '../../../server/domain/schema/log.js';
-import { buildContext } from '../../../server/domain/scoring/context.js';
+import { buildContext, firstAfter } from '../../../server/domain/scoring/context.js';
 import { scoreDrill } from '../../../server/domain/scoring/score.js';
 import { simulate } from '../../../server/runtime/simulate.js';
 import { bundledLibrary, drillOf } from '../../helpers/drills.js';
@@ -56,6 +57,55 @@ describe('long logs', () => {
     const audience = audienceOf(drill, state, action);
     expect(audience).to.include(action.role);
     expect(audience.length).to.be.greaterThan(1);
+  });
+
+  it('indexes delivered actions by kind and by effect, and all actions by kinds, in time order', () => {
+    const ctx = buildContext(drill, log);
+    const kinds = [...new Set(ctx.actions.map((r) => r.entry.action))];
+    const effects = [...new Set(ctx.actions.map((r) => r.effect))];
+    expect(kinds.length).to.be.greaterThan(5);
+    for (const kind of kinds)
+      expect(ctx.deliveredOf(kind)).to.deep.equal(
+        ctx.delivered.filter((r) => r.entry.action === kind),
+      );
+    for (const effect of effects)
+      expect(ctx.deliveredWith(effect)).to.deep.equal(
+        ctx.delivered.filter((r) => r.effect === effect),
+      );
+    for (const some of [kinds.slice(0, 1), kinds.slice(1, 4), [...kinds.slice(0, 2), 'no-such']])
+      expect(ctx.actionsOf(some)).to.deep.equal(
+        ctx.actions.filter((r) => some.includes(r.entry.action)),
+      );
+    expect(ctx.actionsOf(undefined)).to.equal(ctx.actions);
+    expect(ctx.deliveredOf('no-such-action')).to.deep.equal([]);
+  });
+
+  it('firstAfter() finds the first record after a moment, as a scan from the start would', () => {
+    const { delivered } = buildContext(drill, log);
+    const moments = [{ t: -1, seq: 0 }, ...log.map((e) => ({ t: e.t, seq: e.seq }))];
+    for (const moment of [...moments, { t: Number.MAX_SAFE_INTEGER, seq: 0 }]) {
+      const scan = delivered.findIndex(
+        (r) => r.entry.t > moment.t || (r.entry.t === moment.t && r.entry.seq > moment.seq),
+      );
+      expect(firstAfter(delivered, moment), JSON.stringify(moment)).to.equal(
+        scan === -1 ? delivered.length : scan,
+      );
+    }
+  });
+
+  it('gives each action on a channel the other members of it, in one frozen list shared', () => {
+    const { actions } = fold(drill, log);
+    const onChannel = actions.filter((r) => r.delivered && !r.entry.to && r.entry.channel);
+    expect(onChannel.length).to.be.greaterThan(10);
+    for (const record of onChannel) {
+      const { channel, role } = record.entry;
+      expect(record.recipients).to.deep.equal(
+        channelMembers(drill, channel as string).filter((r) => r !== role),
+      );
+      expect(Object.isFrozen(record.recipients)).to.equal(true);
+      const twin = onChannel.find((r) => r.entry.channel === channel && r.entry.role === role);
+      expect(twin?.recipients).to.equal(record.recipients);
+    }
   });
 
   it('ms() gives the same value from its memo, and never remembers a bad duration', () => {
