@@ -81,7 +81,9 @@ async function wire(options: StartOptions): Promise<RunningServer> {
   const log = options.log ?? ((message: string) => console.log(message));
   const catalogue = options.stores?.catalogue ?? (await FileCatalogueStore.open(options.dataDir));
   const logs = options.stores?.logs ?? new FileEventLogStore(join(options.dataDir, 'drills'));
-  const library = await DrillLibrary.load([join(PROJECT_ROOT, 'drills')]);
+  const library = await DrillLibrary.load([join(PROJECT_ROOT, 'drills')], {
+    cacheFile: join(options.dataDir, 'cache', 'library.json'),
+  });
   const secret = await dataSecret(options.dataDir);
   const http = createServer();
   // A port in use or not allowed is the operator's to fix: it rejects (main.ts prints one line).

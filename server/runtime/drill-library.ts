@@ -2,6 +2,7 @@ import { compileDrill, type Drill } from '../domain/drill.js';
 import type { Manual } from '../domain/schema/manual.js';
 import type { Scenario } from '../domain/schema/scenario.js';
 import { type Loaded, loadLibrary } from '../load/library.js';
+import { libraryKey, readLibraryCache, writeLibraryCache } from '../load/library-cache.js';
 
 /** A drill ready to run, and the hashes of the files it was compiled from. */
 export interface ResolvedDrill {
@@ -28,13 +29,25 @@ export class DrillLibrary {
     this.scenarios = new Versions(scenarios);
   }
 
-  /** Loads every manual and scenario under `paths`; refuses to start over invalid files. */
-  static async load(paths: readonly string[]): Promise<DrillLibrary> {
+  /**
+   * Loads every manual and scenario under `paths`; refuses to start over invalid files. With
+   * `cacheFile`, a library checked at an earlier start over the same files and code is taken
+   * from there (see library-cache.ts), and one checked now is kept there.
+   */
+  static async load(
+    paths: readonly string[],
+    options: { cacheFile?: string } = {},
+  ): Promise<DrillLibrary> {
+    const key = options.cacheFile ? await libraryKey(paths) : undefined;
+    const cached =
+      options.cacheFile && key ? await readLibraryCache(options.cacheFile, key) : undefined;
+    if (cached) return new DrillLibrary(cached.manuals, cached.scenarios);
     const library = await loadLibrary(paths);
     if (library.problems.length)
       throw new Error(
         `the drill library has errors:\n${library.problems.map((p) => `${p.file}:${p.line ?? 1} ${p.message}`).join('\n')}`,
       );
+    if (options.cacheFile && key) await writeLibraryCache(options.cacheFile, key, library);
     return new DrillLibrary(library.manuals, library.scenarios);
   }
 
