@@ -1,6 +1,7 @@
 // Scheduling a drill: scenario preview, mode, time scale, people per role (bots for the rest),
 // then the join links, each with a copy button.
 import { api } from './lib/api.js';
+import { copyValue } from './lib/copy.js';
 import './lib/staff-shell.js';
 import { $, data, h, say, t } from './lib/page.js';
 import { scenarioPreview } from './lib/scenario-preview.js';
@@ -131,16 +132,6 @@ function request() {
   };
 }
 
-async function copy(input, button) {
-  try {
-    await navigator.clipboard.writeText(input.value);
-    button.textContent = t.copied;
-  } catch {
-    input.select();
-    button.textContent = t.copyFailed;
-  }
-}
-
 form.addEventListener('submit', async (e) => {
   e.preventDefault();
   say(status, t.working);
@@ -158,7 +149,11 @@ form.addEventListener('submit', async (e) => {
           value: link.url,
           dataset: { role: link.role, person: link.personId || '' },
         });
-        const button = h('button', { type: 'button', onclick: () => copy(input, button) }, t.copy);
+        const button = h(
+          'button',
+          { type: 'button', onclick: () => copyValue(input, button, t) },
+          t.copy,
+        );
         return h(
           'li',
           {},

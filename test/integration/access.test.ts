@@ -169,6 +169,8 @@ interface World {
   credentials: Record<StaffRole, { username: string; password: string }>;
   sessions: Record<StaffRole, Session>;
   people: { id: string; name: string; standby: string }[];
+  /** A person on no drill whose standby link no row presents: re-issuing it retires nothing. */
+  spare: string;
   /**
    * The drill the rows are about: running, five people, the second operator's link revoked. The
    * participant is the first operator; `otherRole` the communicator on the same drill.
@@ -254,6 +256,7 @@ async function startWorld(testMode = false): Promise<World> {
   });
   const outsider = await f('POST', '/api/people', { name: 'Han Da-eun' }).expect(201);
   const outsiderId = outsider.body.person.id as string;
+  const spare = await f('POST', '/api/people', { name: 'Moon Ye-jin' }).expect(201);
 
   const create = async (body: object): Promise<Drill> => {
     const res = await f('POST', '/api/drills', { scenario: 'kakao-pangyo-fire', ...body }).expect(
@@ -302,6 +305,7 @@ async function startWorld(testMode = false): Promise<World> {
     credentials,
     sessions,
     people,
+    spare: spare.body.person.id as string,
     a: {
       ...a,
       participant: a.links[1]?.token ?? '',
@@ -489,6 +493,7 @@ const PROBES: Record<string, HttpProbe> = {
   },
   'GET /api/people': { path: () => '/api/people' },
   'POST /api/people': { path: () => '/api/people', body: () => ({ name: 'Yoon Ji-woo' }) },
+  'POST /api/people/:id/standby': { path: (_t, w) => `/api/people/${w.spare}/standby` },
   'GET /api/teams': { path: () => '/api/teams' },
   'POST /api/teams': { path: () => '/api/teams', body: () => ({ name: 'Ansan on-call' }) },
   'POST /api/tokens': { path: () => '/api/tokens', body: () => ({ name: 'ci' }) },
@@ -525,6 +530,7 @@ const PROBES: Record<string, HttpProbe> = {
   'GET /drills/new': { path: () => '/drills/new' },
   'GET /drills/:id': { needs: 'running', path: (t) => `/drills/${t.drill.id}` },
   'GET /library': { path: () => '/library' },
+  'GET /roster': { path: () => '/roster' },
   'GET /join/:token': {
     path: (t) => `/join/${t.join}`,
     // The drill the console opens, from the page's data block.

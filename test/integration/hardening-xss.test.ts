@@ -200,6 +200,7 @@ describe('hostile text in every free-text field, in a real browser', function ()
     seen.set('standby page', await inspect(participant, url, `/standby/${standby}`, ['xss-title']));
     seen.set('live console', await inspect(staff, url, `/drills/${drillId}`, ['xss-note']));
     seen.set('drills list', await inspect(staff, url, '/drills', ['xss-title']));
+    seen.set('roster', await inspect(staff, url, '/roster', ['xss-person', 'xss-team']));
 
     await f.post(`${d}/end`).expect(200);
     await eventually('the drill ended', () => t.server.service.record(drillId)?.status === 'ended');
@@ -295,6 +296,7 @@ describe('hostile text in every free-text field, in a real browser', function ()
         'offplatform-medium',
       ],
       'drills list': ['title'],
+      roster: ['person', 'team'],
       'report page': [
         'title',
         'person',

@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import { PROJECT_ROOT } from '../../cli/paths.js';
 import { libraryPage } from './library-page.js';
 import { type ParticipantPageDeps, participantPages } from './participant-pages.js';
+import { rosterPage } from './roster-page.js';
 import { type StaffPageDeps, staffPages } from './staff-pages.js';
 
 /**
@@ -18,5 +19,6 @@ export function mountPages(app: Express, deps: StaffPageDeps & ParticipantPageDe
   );
   app.use(staffPages(deps));
   app.use(libraryPage(deps));
+  app.use(rosterPage(deps));
   app.use(participantPages(deps));
 }

@@ -131,6 +131,20 @@ export function drillRoutes(deps: DrillRouteDeps): Router {
               connected: deps.connected(record.id),
             }
           : undefined,
+      // Revoking is the facilitator's: the link ids to revoke by, never the tokens.
+      links:
+        role === 'facilitator'
+          ? deps.catalogue
+              .read()
+              .joinLinks.filter((l) => l.drillId === record.id)
+              .map((l) => ({
+                id: l.id,
+                role: l.role,
+                personId: l.personId,
+                createdAt: l.createdAt,
+                revokedAt: l.revokedAt,
+              }))
+          : undefined,
     });
   });
 

@@ -7,7 +7,7 @@ import type { CatalogueStore } from '../../store/store.js';
 import { callerOf, requireRole } from '../auth/middleware.js';
 import { generatePassword, hashPassword } from '../auth/passwords.js';
 import { newToken, tokenHash } from '../auth/tokens.js';
-import { HttpError } from '../errors.js';
+import { HttpError, notFound } from '../errors.js';
 
 const NewPerson = z.strictObject({
   name: z.string().min(1).max(200),
@@ -23,15 +23,30 @@ const NewAccount = z.strictObject({
     ),
   role: StaffRole,
 });
+/** True for a time zone the server's Intl knows (an IANA name such as `Asia/Seoul`). */
+const knownZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
 const NewTeam = z.strictObject({
   name: z.string().min(1).max(200),
-  timeZone: z.string().min(1).max(60).optional(),
+  timeZone: z
+    .string()
+    .min(1)
+    .max(60)
+    .refine(knownZone, 'not a time zone (an IANA name such as Asia/Seoul)')
+    .optional(),
   members: z.array(z.string().min(1)).max(500).optional(),
 });
 
 /**
  * Staff accounts, people, teams and API tokens. A new account's one-time password and a
- * person's standby link are shown once, when they are made.
+ * person's standby link are shown once, when they are made; a lost standby link is replaced by
+ * a new one (`POST /people/:id/standby`), which retires the old.
  */
 export function rosterRoutes(deps: {
   catalogue: CatalogueStore;
@@ -72,7 +87,12 @@ export function rosterRoutes(deps: {
       data.accounts.push(account);
     });
     res.status(201).json({
-      account: { id: account.id, username: account.username, role: account.role },
+      account: {
+        id: account.id,
+        username: account.username,
+        role: account.role,
+        createdAt: account.createdAt,
+      },
       password,
     });
   });
@@ -102,12 +122,35 @@ export function rosterRoutes(deps: {
     res.status(201).json({ person: shown, standbyUrl: `${deps.baseUrl}/standby/${token}` });
   });
 
+  // A lost standby link: a new one is issued and the old one opens nothing from now on.
+  router.post('/people/:id/standby', facilitators, async (req, res) => {
+    z.strictObject({}).parse(req.body ?? {});
+    const id = req.params.id as string;
+    const token = newToken('standby');
+    const person = await deps.catalogue.update((data) => {
+      const found = data.people.find((p) => p.id === id);
+      if (found) found.standbyTokenHash = tokenHash(token);
+      return found && { ...found };
+    });
+    if (!person) throw notFound(`no person '${id}'`);
+    const { standbyTokenHash: _hidden, ...shown } = person;
+    res.json({ person: shown, standbyUrl: `${deps.baseUrl}/standby/${token}` });
+  });
+
   router.get('/teams', staff, (_req, res) => {
     res.json({ teams: deps.catalogue.read().teams });
   });
 
   router.post('/teams', facilitators, async (req, res) => {
     const body = NewTeam.parse(req.body);
+    const people = new Set(deps.catalogue.read().people.map((p) => p.id));
+    const stranger = (body.members ?? []).findIndex((m) => !people.has(m));
+    if (stranger >= 0)
+      throw new HttpError(
+        400,
+        'bad-request',
+        `members.${stranger}: no person '${body.members?.[stranger]}' on the roster`,
+      );
     const team = {
       id: uuid(),
       name: body.name,
@@ -133,7 +176,7 @@ export function rosterRoutes(deps: {
     await deps.catalogue.update((data) => {
       data.apiTokens.push(record);
     });
-    res.status(201).json({ id: record.id, name, token });
+    res.status(201).json({ id: record.id, name, createdAt: record.createdAt, token });
   });
   return router;
 }
