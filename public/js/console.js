@@ -6,6 +6,7 @@ import { api } from './lib/api.js';
 import { liveSocket } from './lib/live-socket.js';
 import './lib/staff-shell.js';
 import { wireEvaluator } from './console-evaluator.js';
+import { wireLinks } from './console-links.js';
 import { drawScores } from './console-score.js';
 import { describeEntry } from './console-timeline.js';
 import { $, data, drillTime, h, say, t } from './lib/page.js';
@@ -229,6 +230,13 @@ if (injectForm) {
 }
 
 wireEvaluator({ id, def, refreshScore });
+const links = wireLinks({
+  id,
+  assignments: data.assignments,
+  roleName: (role) => names.role.get(role) || role,
+  isOver: () => status === 'ended' || status === 'aborted',
+  onRevoked: drawConnected,
+});
 
 // ------------------------------------------------------------------ start
 drawWorld();
@@ -242,8 +250,10 @@ function onEntry(e) {
   drawWorld();
   drawStatus();
   refreshScore();
-  if (status === 'ended' || status === 'aborted') socket?.close();
-  else drawConnected();
+  if (status === 'ended' || status === 'aborted') {
+    socket?.close();
+    links.refresh();
+  } else drawConnected();
 }
 
 if (data.socket) {

@@ -59,6 +59,9 @@ describe('every page', function () {
       name: 'console',
       path: () => `/drills/${drill.id}`,
       ready: '#timeline li[data-type="inject-delivered"]',
+      prepare: async (page) => {
+        await page.locator('#assignments li button').first().waitFor();
+      },
     },
     {
       name: 'library',
@@ -74,6 +77,18 @@ describe('every page', function () {
           .waitFor();
         await page.locator('[data-dry-run="kakao-pangyo-fire"]').click();
         await page.locator('#dry-card:not([hidden]) [data-step]').first().waitFor();
+      },
+    },
+    {
+      name: 'roster',
+      path: () => '/roster',
+      ready: '#people-table',
+      // Judged with a standby link on show (right after a person is added) and a webhook row.
+      prepare: async (page) => {
+        await page.locator('#person-name').fill('Yoon Ji-woo');
+        await page.getByRole('button', { name: 'Add the person' }).click();
+        await page.locator('.shown-once input').waitFor();
+        await page.getByRole('button', { name: 'Add a webhook' }).click();
       },
     },
     { name: 'participant', path: () => drill.links.operator ?? '', ready: '#inbox li[data-seq]' },
