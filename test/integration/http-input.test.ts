@@ -559,7 +559,12 @@ describe('bad HTTP input', () => {
     it('is left unchanged by every rejected request', async () => {
       const fresh = await created();
       const log = () => logOf(fresh.id);
-      const record = async () => (await fac('get', `/api/drills/${fresh.id}`).expect(200)).body;
+      // The pager adds a link per person after the start, whenever it gets to it: the links
+      // compared are the revoked ones (none may be, after these rejected requests).
+      const record = async () => {
+        const body = (await fac('get', `/api/drills/${fresh.id}`).expect(200)).body;
+        return { ...body, links: body.links.filter((l: { revokedAt?: string }) => l.revokedAt) };
+      };
       const before = { log: await log(), record: await record() };
       const d = `/api/drills/${fresh.id}`;
       const attempts: [string, () => request.Test, number][] = [
