@@ -86,5 +86,12 @@ describe('the roster API', () => {
     const evaluator = await signIn(t.server.url, 'eva', account.body.password);
     const seen = await evaluator.get(`/api/drills/${id}`).expect(200);
     expect(seen.body).to.not.have.property('links');
+
+    // The roster page: an evaluator reads people and teams, with no form and no staff or tokens.
+    const page = await evaluator.get('/roster').expect(200);
+    expect(page.text).to.include(people[1].name);
+    expect(page.text).to.not.include('id="person-form"');
+    expect(page.text).to.include('"accounts":[],"tokens":[]');
+    expect(page.text).to.not.include('"username":"facilitator"');
   });
 });
