@@ -143,8 +143,9 @@ describe('the roster page', function () {
     const first = await page
       .getByRole('textbox', { name: 'Standby link for Bae Ji-ho' })
       .inputValue();
-    await page.getByRole('button', { name: 'I have saved it' }).click();
+    await page.getByRole('button', { name: 'I have saved it' }).press('Enter');
     expect(await page.locator('.shown-once').count()).to.equal(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('person-name');
 
     let asked = '';
     page.once('dialog', (dialog) => {

@@ -30,7 +30,13 @@ export function shownOnce({ id, label, value, note, words }) {
     h('label', { for: id, id: `${id}-label` }, label),
     h('div', { class: 'link-row' }, input, button),
     h('p', { class: 'small once-note', id: `${id}-note` }, note),
-    h('button', { type: 'button', class: 'link', onclick: () => panel.remove() }, words.dismiss),
+    h('button', { type: 'button', class: 'link', onclick: () => dismiss() }, words.dismiss),
   );
+  // Keyboard users land back in the form the secret came from, not at the top of the page.
+  const dismiss = () => {
+    const form = panel.closest('form');
+    panel.remove();
+    form?.querySelector('input:not([readonly]), select')?.focus();
+  };
   return panel;
 }
