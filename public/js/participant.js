@@ -186,7 +186,11 @@ const socket = liveSocket(data.socket, {
       banner(t.disconnected);
       refreshBoard();
     }
-    if (s === 'revoked') banner(t.revoked);
+    if (s === 'revoked') {
+      banner(t.revoked);
+      // Off the drill: nothing sent from here would be recorded any more.
+      for (const el of $('#act').elements) el.disabled = true;
+    }
   },
 });
 

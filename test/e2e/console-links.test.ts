@@ -61,6 +61,13 @@ describe('revoking a join link from the live console', function () {
     await operator
       .locator('#banner:not([hidden])', { hasText: 'This link was withdrawn by the facilitator' })
       .waitFor();
+    // The withdrawn participant's form no longer offers to send anything.
+    expect(
+      await operator
+        .locator('#act button[type="submit"], #act button:not([type])')
+        .first()
+        .isDisabled(),
+    ).to.equal(true);
     const row = console.locator('#assignments li[data-role="operator"]');
     await console.locator('#assignments li[data-role="operator"][data-state="revoked"]').waitFor();
     expect(await row.textContent()).to.equal('Kim Min-junOperatorrevoked');
