@@ -1,6 +1,6 @@
 import type { Drill } from '../domain/drill.js';
 import { nextDue } from '../domain/engine/due.js';
-import { type Effect, reduce, startState } from '../domain/engine/reduce.js';
+import { type Effect, fold, reduceAll, startState } from '../domain/engine/reduce.js';
 import type { DrillState } from '../domain/engine/state.js';
 import { issuesText } from '../domain/problem.js';
 import { LogEntry, type NewEntry, type Participant } from '../domain/schema/log.js';
@@ -136,8 +136,7 @@ export class DrillRunner {
    * run through the outage: what fell due meanwhile fires now, once each, in order.
    */
   static async recover(options: RunnerOptions, entries: readonly LogEntry[]): Promise<DrillRunner> {
-    let state = startState(options.drill);
-    for (const entry of entries) state = reduce(options.drill, state, entry).state;
+    const state = fold(options.drill, entries);
     const last = entries.at(-1);
     const lastWall = last?.at ? Date.parse(last.at) : options.wall.now();
     const outage =
@@ -286,13 +285,9 @@ export class DrillRunner {
         this.options.listener.failed?.(this, this.failed);
         break;
       }
-      const effects: Effect[] = [];
       this.entries.push(...entries);
-      for (const entry of entries) {
-        const result = reduce(this.drill, this.stateValue, entry);
-        this.stateValue = result.state;
-        effects.push(...result.effects);
-      }
+      const { state, effects } = reduceAll(this.drill, this.stateValue, entries);
+      this.stateValue = state;
       for (const [i, p] of batch.entries()) p.resolve(entries[i] as LogEntry);
       this.options.listener.entries(this, entries, effects);
       if (this.stateValue.status === 'ended') {

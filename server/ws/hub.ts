@@ -43,6 +43,9 @@ interface Connection {
 
 const send = (ws: WebSocket, message: ServerMessage) => ws.send(JSON.stringify(message));
 
+/** The net.Socket under a WebSocket (ws has no public cork; its socket is `_socket`). */
+const socketOf = (ws: WebSocket) => (ws as unknown as { _socket?: Duplex })._socket;
+
 /**
  * The real-time hub: participants connect with their join link, staff with their session. Each
  * new log entry is encoded once per audience (participants' form and staff's form) and sent to
@@ -53,6 +56,10 @@ export class Hub implements DrillListener {
   private readonly drills = new Map<string, Set<Connection>>();
   private readonly corked = new Set<Duplex>();
   private readonly sentThisTick = new Set<Duplex>();
+  /** Sockets with actions written but not yet acknowledged, and how many. */
+  private readonly awaitingAck = new Map<Duplex, number>();
+  /** Sockets corked until the event loop turns, so that an ack joins its events. */
+  private readonly heldForAck = new Set<Duplex>();
   private heartbeat?: TimerHandle;
 
   constructor(private readonly options: HubOptions) {
@@ -153,11 +160,24 @@ export class Hub implements DrillListener {
    * A socket's first message in a tick goes out at once; from its second on, the socket is
    * corked until the end of the tick, so that the rest of a batch of entries (and the acks that
    * follow in the same tick) leave in one write, not one syscall a message. A socket that gets
-   * one message (a fan-out) is never delayed. ws has no public cork; its net.Socket is `_socket`.
+   * one message (a fan-out) is never delayed, unless its own action awaits its ack (below).
    */
   private hold(ws: WebSocket) {
-    const socket = (ws as unknown as { _socket?: Duplex })._socket;
-    if (!socket || this.corked.has(socket)) return;
+    const socket = socketOf(ws);
+    if (!socket || this.corked.has(socket) || this.heldForAck.has(socket)) return;
+    // A socket waiting for an ack is corked from its first message until the loop turns: its
+    // events and the ack that follows them (sent once they are durable, a few microtasks
+    // later) leave in one write. Nothing is held longer than the current turn.
+    if (this.awaitingAck.has(socket)) {
+      if (!this.heldForAck.size)
+        setImmediate(() => {
+          for (const s of this.heldForAck) s.uncork();
+          this.heldForAck.clear();
+        });
+      socket.cork();
+      this.heldForAck.add(socket);
+      return;
+    }
     if (!this.sentThisTick.has(socket)) {
       this.sentThisTick.add(socket);
       if (this.sentThisTick.size === 1)
@@ -328,18 +348,27 @@ export class Hub implements DrillListener {
           message: problem,
           clientId: message.clientId,
         });
-      const { entry, duplicate } = await runner.act({
-        id: `${identity.linkId}:${message.clientId}`,
-        role: identity.role,
-        person: identity.person,
-        action: message.action,
-        channel: message.channel,
-        to: message.to,
-        text: message.text,
-        fields: message.fields,
-        ref: message.ref,
-      });
-      send(conn.ws, { type: 'ack', clientId: message.clientId, seq: entry.seq, duplicate });
+      const socket = socketOf(conn.ws);
+      if (socket) this.awaitingAck.set(socket, (this.awaitingAck.get(socket) ?? 0) + 1);
+      try {
+        const { entry, duplicate } = await runner.act({
+          id: `${identity.linkId}:${message.clientId}`,
+          role: identity.role,
+          person: identity.person,
+          action: message.action,
+          channel: message.channel,
+          to: message.to,
+          text: message.text,
+          fields: message.fields,
+          ref: message.ref,
+        });
+        this.hold(conn.ws);
+        send(conn.ws, { type: 'ack', clientId: message.clientId, seq: entry.seq, duplicate });
+      } finally {
+        const left = (socket && this.awaitingAck.get(socket)) || 1;
+        if (socket && left > 1) this.awaitingAck.set(socket, left - 1);
+        else if (socket) this.awaitingAck.delete(socket);
+      }
     } catch (error) {
       const code = error instanceof DrillInputError ? error.code : 'failed';
       const text =

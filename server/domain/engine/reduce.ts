@@ -40,6 +40,24 @@ export function reduce(
   return { state, effects };
 }
 
+/**
+ * Folds several entries into `state` in place, as reduce() does one by one, and says what must
+ * happen next: every entry's effects in order, then one timer for what is due after the last
+ * (the timers reduce() gives for the entries before it are overtaken by it). Finding what is due
+ * is the costly part of reducing one action, so a batch pays for it once.
+ */
+export function reduceAll(
+  drill: Drill,
+  state: DrillState,
+  entries: readonly LogEntry[],
+): { state: DrillState; effects: Effect[] } {
+  const effects: Effect[] = [];
+  for (const entry of entries) apply(drill, state, entry, effects);
+  const due = nextDue(drill, state);
+  if (due) effects.push({ type: 'timer', at: due.t });
+  return { state, effects };
+}
+
 /** Folds a whole log, in the order given, into a fresh state. */
 export function fold(drill: Drill, entries: readonly LogEntry[]): DrillState {
   const state = startState(drill);

@@ -3,7 +3,13 @@ import type { Drill } from '../../../server/domain/drill.js';
 import { channelMembers } from '../../../server/domain/drill.js';
 import { ms } from '../../../server/domain/duration.js';
 import { audienceOf } from '../../../server/domain/engine/audience.js';
-import { fold, reduce, startState } from '../../../server/domain/engine/reduce.js';
+import {
+  type Effect,
+  fold,
+  reduce,
+  reduceAll,
+  startState,
+} from '../../../server/domain/engine/reduce.js';
 import type { LogEntry } from '../../../server/domain/schema/log.js';
 import { buildContext, firstAfter } from '../../../server/domain/scoring/context.js';
 import { scoreDrill } from '../../../server/domain/scoring/score.js';
@@ -23,6 +29,28 @@ describe('long logs', () => {
     let state = startState(drill);
     for (const entry of log) state = reduce(drill, state, entry).state;
     expect(fold(drill, log)).to.deep.equal(state);
+  });
+
+  it('reduceAll() gives the same state and effects as reducing entry by entry, with one timer', () => {
+    for (const size of [1, 7, log.length]) {
+      let state = startState(drill);
+      const effects = [];
+      let last: Effect[] = [];
+      for (const entry of log.slice(0, size)) {
+        const result = reduce(drill, state, entry);
+        state = result.state;
+        effects.push(...result.effects);
+        last = result.effects;
+      }
+      const batch = reduceAll(drill, startState(drill), log.slice(0, size));
+      expect(batch.state).to.deep.equal(state);
+      // Every effect but the timers, then the timer reducing the last entry gave, if any.
+      expect(batch.effects).to.deep.equal([
+        ...effects.filter((e) => e.type !== 'timer'),
+        ...last.filter((e) => e.type === 'timer'),
+      ]);
+      if (size === 7) expect(last.some((e) => e.type === 'timer')).to.equal(true);
+    }
   });
 
   it('scores a log given out of order the same as in order', () => {
