@@ -130,12 +130,14 @@ export class Hub implements DrillListener {
   /** Sends each entry to staff whole and to the roles that may see it, encoded once each. */
   private announce(runner: DrillRunner, conns: Set<Connection>, entries: readonly LogEntry[]) {
     for (const entry of entries) {
-      const audience = new Set(audienceOf(runner.drill, runner.state, entry));
+      const audience = audienceOf(runner.drill, runner.state, entry);
       let forParticipants: string | undefined;
-      const forStaff = JSON.stringify({ type: 'event', event: entry } satisfies ServerMessage);
+      let forStaff: string | undefined;
       for (const conn of conns) {
-        if (conn.identity.kind === 'staff') this.deliver(conn, forStaff);
-        else if (audience.has(conn.identity.role)) {
+        if (conn.identity.kind === 'staff') {
+          forStaff ??= JSON.stringify({ type: 'event', event: entry } satisfies ServerMessage);
+          this.deliver(conn, forStaff);
+        } else if (audience.includes(conn.identity.role)) {
           forParticipants ??= JSON.stringify({
             type: 'event',
             exercise: true,
