@@ -38,7 +38,8 @@ export class DrillLibrary {
     paths: readonly string[],
     options: { cacheFile?: string } = {},
   ): Promise<DrillLibrary> {
-    const key = options.cacheFile ? await libraryKey(paths) : undefined;
+    // No key (a file it cannot read): no cache, and loadLibrary says what is wrong, as before.
+    const key = options.cacheFile ? await libraryKey(paths).catch(() => undefined) : undefined;
     const cached =
       options.cacheFile && key ? await readLibraryCache(options.cacheFile, key) : undefined;
     if (cached) return new DrillLibrary(cached.manuals, cached.scenarios);
