@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { expect } from 'chai';
 import {
   TestClient as Client,
@@ -11,7 +12,8 @@ import {
 const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'] as const;
 
 /**
- * The hub corks a socket from its second message in a tick (bench/README.md, durable actions):
+ * The hub corks a socket from its second message in a tick, and a socket whose action awaits
+ * its ack from its first (bench/README.md, durable actions):
  * a burst of actions written in one batch must still reach everyone whole, once and in order,
  * and each ack must follow the event it acknowledges.
  */
@@ -26,7 +28,8 @@ describe('the hub under a burst of actions', () => {
     await t.stop();
   });
 
-  it('delivers every message of a batch to every member, in sequence order, acks after events', async () => {
+  /** A drill now with one socket per role, each past its welcome. */
+  async function drillWithSockets(): Promise<Map<string, TestClient>> {
     const people = (await t.facilitator.get('/api/people').expect(200)).body.people as {
       id: string;
     }[];
@@ -45,6 +48,50 @@ describe('the hub under a burst of actions', () => {
       clients.push(client);
       byRole.set(link.role, client);
     }
+    return byRole;
+  }
+
+  it('sends the event of an action and its ack in one write on the socket that sent it', async () => {
+    // The server side of each socket, in the order they were upgraded.
+    const sockets: Socket[] = [];
+    const onUpgrade = (_req: unknown, socket: Socket) => sockets.push(socket);
+    t.server.http.on('upgrade', onUpgrade);
+    const byRole = await drillWithSockets();
+    t.server.http.off('upgrade', onUpgrade);
+    const operator = byRole.get('operator') as TestClient;
+    const socket = sockets[ROLES.indexOf('operator')] as Socket;
+    const writes: string[] = [];
+    const spy = (chunks: string[]) => writes.push(chunks.join(''));
+    const original = { write: socket._write, writev: socket._writev };
+    socket._write = function (chunk, encoding, callback) {
+      spy([Buffer.from(chunk).toString('latin1')]);
+      return original.write.call(this, chunk, encoding, callback);
+    };
+    socket._writev = function (chunks, callback) {
+      spy(chunks.map((c) => Buffer.from(c.chunk).toString('latin1')));
+      return original.writev?.call(this, chunks, callback);
+    };
+    for (let i = 0; i < 5; i++) {
+      const from = operator.messages.length;
+      writes.length = 0;
+      operator.send({
+        type: 'action',
+        clientId: `one-${i}`,
+        action: 'send-message',
+        channel: 'secondary-messenger',
+        text: `operator alone ${i}`,
+      });
+      await operator.waitFor('ack', (m) => m.type === 'ack', from);
+      const ackWrite = writes.findIndex((w) => w.includes(`"clientId":"one-${i}"`));
+      expect(ackWrite, 'the ack was written').to.be.greaterThan(-1);
+      expect(writes[ackWrite], 'the event is in the same write as its ack').to.include(
+        `operator alone ${i}`,
+      );
+    }
+  });
+
+  it('delivers every message of a batch to every member, in sequence order, acks after events', async () => {
+    const byRole = await drillWithSockets();
     const burst = 30;
     // Every role sends at once, so each batch holds several entries for every socket.
     for (let i = 0; i < burst; i++)
