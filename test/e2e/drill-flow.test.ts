@@ -37,10 +37,12 @@ describe('a drill run through the browser pages', function () {
     // Schedule the Pangyo fire now, one person of the demo team per role.
     await console.getByRole('link', { name: 'Schedule a drill' }).click();
     await console.selectOption('#manual', 'pagerduty');
-    expect(await console.locator('#preview').textContent()).to.include('Incident Commander');
+    // The preview is fetched when the choice changes: wait for it rather than read it at once.
+    await console.locator('#preview', { hasText: 'Incident Commander' }).waitFor();
     await console.selectOption('#manual', 'kakao');
     await console.selectOption('#scenario', 'kakao-pangyo-fire');
     await console.getByLabel('Team').selectOption({ label: 'Pangyo on-call' });
+    await console.locator('#preview-injects tbody tr', { hasText: 'Pangyo: power lost' }).waitFor();
     expect(await console.locator('#preview-injects tbody tr').count()).to.be.greaterThan(5);
     const people: Record<Role, string> = {
       'control-tower': 'Lee Seo-yeon',
