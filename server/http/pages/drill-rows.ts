@@ -1,7 +1,5 @@
-import { scoreDrill } from '../../domain/scoring/score.js';
-import type { DrillLibrary } from '../../runtime/drill-library.js';
+import { type StoredScoreDeps, scoreStored } from '../../runtime/stored-score.js';
 import type { DrillRecord } from '../../store/catalogue-schema.js';
-import type { EventLogStore } from '../../store/store.js';
 
 /** One drill as the overview lists it. */
 export interface DrillRow {
@@ -26,7 +24,7 @@ const RUNNING = new Set(['running', 'paused', 'stopped']);
  */
 export async function drillRows(
   drills: readonly DrillRecord[],
-  deps: { logs: EventLogStore; library: DrillLibrary },
+  deps: StoredScoreDeps,
   role: string,
 ): Promise<{ upcoming: DrillRow[]; running: DrillRow[]; past: DrillRow[] }> {
   const rows = await Promise.all(
@@ -44,12 +42,10 @@ export async function drillRows(
           window: d.window,
         };
         if (d.status === 'ended' || d.status === 'aborted') {
-          const resolved = deps.library.resolveRecord(d);
-          const { entries } = await deps.logs.read(d.id);
-          if (resolved && entries.length) {
-            const card = scoreDrill(resolved.drill, entries);
-            row.score = card.score;
-            row.pass = card.pass;
+          const scored = await scoreStored(deps, d);
+          if (!('missing' in scored)) {
+            row.score = scored.card.score;
+            row.pass = scored.card.pass;
           }
         }
         return row;

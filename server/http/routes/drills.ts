@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { Id as ManualId } from '../../domain/schema/common.js';
 import { Verdict } from '../../domain/schema/log.js';
 import { withoutPersons } from '../../domain/scoring/redact.js';
-import { scoreDrill } from '../../domain/scoring/score.js';
 import { formatLog } from '../../load/log-file.js';
 import type { DrillLibrary } from '../../runtime/drill-library.js';
 import type { DrillService } from '../../runtime/drill-service.js';
+import { scoreStored } from '../../runtime/stored-score.js';
 import { AllowedHours, type DrillRecord } from '../../store/catalogue-schema.js';
 import type { CatalogueStore, EventLogStore } from '../../store/store.js';
 import { callerOf, requireRole } from '../auth/middleware.js';
@@ -193,14 +193,14 @@ export function drillRoutes(deps: DrillRouteDeps): Router {
 
   router.get('/drills/:id/scorecard', staff, async (req, res) => {
     const record = find(req.params.id as string);
-    const resolved = deps.library.resolveRecord(record);
-    if (!resolved) throw notFound(`scenario '${record.scenario.id}' is not in the library`);
-    const { entries } = await deps.logs.read(record.id);
-    if (!entries.length) throw notFound('the drill has no log yet');
-    const card = scoreDrill(resolved.drill, entries, {
-      at: deps.service.runner(record.id)?.clock.now(),
-      hashes: { manual: resolved.manual.hash, scenario: resolved.scenario.hash },
-    });
+    const scored = await scoreStored(deps, record);
+    if ('missing' in scored)
+      throw notFound(
+        scored.missing === 'log'
+          ? 'the drill has no log yet'
+          : `scenario '${record.scenario.id}' is not in the library`,
+      );
+    const { card } = scored;
     // Per-person scores are for facilitators and evaluators only.
     const role = callerOf(res).account.role;
     res.json(role === 'viewer' ? withoutPersons(card) : card);

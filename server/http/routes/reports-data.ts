@@ -1,7 +1,3 @@
-import type { Drill } from '../../domain/drill.js';
-import type { LogEntry } from '../../domain/schema/log.js';
-import { scoreDrill } from '../../domain/scoring/score.js';
-import type { Scorecard } from '../../domain/scoring/scorecard.js';
 import { compareDrills } from '../../reports/comparison.js';
 import {
   type Audience,
@@ -14,6 +10,7 @@ import { generateImprovements, mergeImprovements } from '../../reports/improveme
 import type { ScoredDrill } from '../../reports/trends.js';
 import type { DrillLibrary } from '../../runtime/drill-library.js';
 import type { DrillService } from '../../runtime/drill-service.js';
+import { type StoredScore, scoreStored } from '../../runtime/stored-score.js';
 import type { CatalogueData, DrillRecord } from '../../store/catalogue-schema.js';
 import type { CatalogueStore, EventLogStore } from '../../store/store.js';
 import { notFound } from '../errors.js';
@@ -28,12 +25,7 @@ export interface ReportDataDeps {
 /** Statuses after which a drill's verdicts no longer change. */
 export const FINISHED = new Set(['ended', 'aborted', 'stopped']);
 
-interface Scored {
-  record: DrillRecord;
-  drill: Drill;
-  log: LogEntry[];
-  card: Scorecard;
-}
+type Scored = StoredScore & { record: DrillRecord };
 
 /**
  * Reads what the pure report renderers need from the stores: a drill's log scored against its
@@ -52,15 +44,10 @@ export class ReportData {
 
   /** Scores a stored drill; undefined when it has no log yet. */
   async score(record: DrillRecord): Promise<Scored | undefined> {
-    const resolved = this.deps.library.resolveRecord(record);
-    if (!resolved) throw notFound(`scenario '${record.scenario.id}' is not in the library`);
-    const { entries } = await this.deps.logs.read(record.id);
-    if (!entries.length) return undefined;
-    const card = scoreDrill(resolved.drill, entries, {
-      at: this.deps.service.runner(record.id)?.clock.now(),
-      hashes: { manual: resolved.manual.hash, scenario: resolved.scenario.hash },
-    });
-    return { record, drill: resolved.drill, log: entries, card };
+    const scored = await scoreStored(this.deps, record);
+    if ('missing' in scored && scored.missing === 'scenario')
+      throw notFound(`scenario '${record.scenario.id}' is not in the library`);
+    return 'missing' in scored ? undefined : { record, ...scored };
   }
 
   /** The drill's improvement items: generated from the verdicts, with the stored edits over them. */
