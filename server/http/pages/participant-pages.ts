@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import type { DrillService } from '../../runtime/drill-service.js';
 import type { CatalogueStore } from '../../store/store.js';
-import { tokenHash } from '../auth/tokens.js';
-import { liveLink } from '../routes/participants.js';
+import { liveLink, standbyPerson } from '../routes/participants.js';
 import { renderError, renderPage } from './render.js';
 
 export interface ParticipantPageDeps {
@@ -48,8 +47,7 @@ export function participantPages(deps: ParticipantPageDeps): Router {
   });
 
   router.get('/standby/:token', (req, res) => {
-    const hash = tokenHash(req.params.token);
-    const person = deps.catalogue.read().people.find((p) => p.standbyTokenHash === hash);
+    const person = standbyPerson(deps.catalogue, req.params.token);
     if (!person) return renderError(res, 404, 'unknownStandby');
     // Nothing about drills here: the page asks GET /api/standby/:token, which names only
     // drills already running.

@@ -6,14 +6,28 @@ import { notFound } from '../errors.js';
 
 const LIVE = new Set(['running', 'paused', 'stopped']);
 
-/** The join link a token opens, if the drill behind it is live and the link not revoked. */
-export function liveLink(catalogue: CatalogueStore, token: string) {
+/**
+ * The join link a token opens and its drill, if the link is not revoked, the drill not archived
+ * and its status one of `statuses`. Every route that takes a join token looks it up here.
+ */
+export function openLink(catalogue: CatalogueStore, token: string, statuses: ReadonlySet<string>) {
   const data = catalogue.read();
   const hash = tokenHash(token);
   const link = data.joinLinks.find((l) => l.tokenHash === hash && !l.revokedAt);
   const drill = link && data.drills.find((d) => d.id === link.drillId && !d.archivedAt);
-  if (!link || !drill || !LIVE.has(drill.status)) return undefined;
+  if (!link || !drill || !statuses.has(drill.status)) return undefined;
   return { link, drill };
+}
+
+/** The join link a token opens, if the drill behind it is live and the link not revoked. */
+export function liveLink(catalogue: CatalogueStore, token: string) {
+  return openLink(catalogue, token, LIVE);
+}
+
+/** The person whose personal standby link `token` is. */
+export function standbyPerson(catalogue: CatalogueStore, token: string) {
+  const hash = tokenHash(token);
+  return catalogue.read().people.find((p) => p.standbyTokenHash === hash);
 }
 
 export interface ParticipantDeps {
@@ -43,8 +57,7 @@ export function participantRoutes(deps: ParticipantDeps): Router {
 
   router.get('/standby/:token', async (req, res) => {
     const data = deps.catalogue.read();
-    const hash = tokenHash(req.params.token);
-    const person = data.people.find((p) => p.standbyTokenHash === hash);
+    const person = standbyPerson(deps.catalogue, req.params.token);
     if (!person) throw notFound('this standby link is not known');
     // Only drills already running are named; scheduled ones are never mentioned, nor drills
     // the person was taken off by a revoked link.

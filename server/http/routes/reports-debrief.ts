@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { WallClock } from '../../runtime/clock.js';
 import type { DrillService } from '../../runtime/drill-service.js';
 import type { CatalogueStore, EventLogStore } from '../../store/store.js';
-import { tokenHash } from '../auth/tokens.js';
 import { HttpError, notFound } from '../errors.js';
+import { openLink } from './participants.js';
 import { FINISHED } from './reports-data.js';
 
 const Debrief = z.strictObject({
@@ -21,6 +21,8 @@ interface DebriefDeps {
 
 /** Statuses in which a drill is under way: the debrief is not open yet. */
 const UNDER_WAY = new Set(['running', 'paused']);
+/** Statuses in which a debrief link answers at all (409 while under way). */
+const OPENS = new Set([...FINISHED, ...UNDER_WAY]);
 
 /**
  * True when the drill's log ends with its 'ended' entry although the catalogue still says it
@@ -41,12 +43,9 @@ async function endedInLog(deps: DebriefDeps, drillId: string): Promise<boolean> 
  * participant a drill is coming.
  */
 async function debriefLink(deps: DebriefDeps, token: string) {
-  const data = deps.catalogue.read();
-  const hash = tokenHash(token);
-  const link = data.joinLinks.find((l) => l.tokenHash === hash && !l.revokedAt);
-  const drill = link && data.drills.find((d) => d.id === link.drillId && !d.archivedAt);
-  if (!link || !drill || !(FINISHED.has(drill.status) || UNDER_WAY.has(drill.status)))
-    throw notFound('this link does not open any drill');
+  const found = openLink(deps.catalogue, token, OPENS);
+  if (!found) throw notFound('this link does not open any drill');
+  const { link, drill } = found;
   if (!FINISHED.has(drill.status) && !(await endedInLog(deps, drill.id)))
     throw new HttpError(
       409,
