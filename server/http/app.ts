@@ -9,8 +9,7 @@ import type { DrillLibrary } from '../runtime/drill-library.js';
 import type { DrillService } from '../runtime/drill-service.js';
 import type { CatalogueStore, EventLogStore } from '../store/store.js';
 import type { Identity } from '../ws/hub.js';
-import { authenticate, type Caller, SESSION_COOKIE } from './auth/middleware.js';
-import { tokenHash } from './auth/tokens.js';
+import { authenticate, type Caller, SESSION_COOKIE, sessionAccount } from './auth/middleware.js';
 import { errorHandler, notFound } from './errors.js';
 import { mountPages } from './pages/mount.js';
 import { renderError } from './pages/render.js';
@@ -149,13 +148,7 @@ export function identifySocket(catalogue: CatalogueStore, wall: WallClock) {
     const drillId = url.searchParams.get('drill');
     const cookie = /(?:^|;\s*)fd_session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
     if (!drillId || !cookie) return undefined;
-    const data = catalogue.read();
-    const hash = tokenHash(decodeURIComponent(cookie));
-    const session = data.sessions.find(
-      (s) => s.tokenHash === hash && Date.parse(s.expiresAt) > wall.now(),
-    );
-    const account =
-      session && data.accounts.find((a) => a.id === session.accountId && !a.disabledAt);
+    const account = sessionAccount(catalogue.read(), wall, decodeURIComponent(cookie));
     if (!account || account.role === 'viewer') return undefined;
     return { kind: 'staff', drillId, accountId: account.id, username: account.username };
   };

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { WallClock } from '../../runtime/clock.js';
-import type { Account, StaffRole } from '../../store/catalogue-schema.js';
+import type { Account, CatalogueData, StaffRole } from '../../store/catalogue-schema.js';
 import type { CatalogueStore } from '../../store/store.js';
 import { forbidden, HttpError } from '../errors.js';
 import { tokenHash } from './tokens.js';
@@ -11,6 +11,19 @@ export const SESSION_COOKIE = 'fd_session';
 export interface Caller {
   account: Account;
   via: 'session' | 'token';
+}
+
+/** The account a session cookie's value signs in: unexpired session, account not disabled. */
+export function sessionAccount(
+  data: Readonly<CatalogueData>,
+  wall: WallClock,
+  cookie: string,
+): Account | undefined {
+  const hash = tokenHash(cookie);
+  const session = data.sessions.find(
+    (s) => s.tokenHash === hash && Date.parse(s.expiresAt) > wall.now(),
+  );
+  return session && data.accounts.find((a) => a.id === session.accountId && !a.disabledAt);
 }
 
 /** Reads the session cookie or `Authorization: Bearer <api token>` into `res.locals.caller`. */
@@ -28,15 +41,8 @@ export function authenticate(catalogue: CatalogueStore, wall: WallClock) {
       caller = { account, via: 'token' };
     } else {
       const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
-      if (cookie) {
-        const hash = tokenHash(cookie);
-        const session = data.sessions.find(
-          (s) => s.tokenHash === hash && Date.parse(s.expiresAt) > wall.now(),
-        );
-        const account =
-          session && data.accounts.find((a) => a.id === session.accountId && !a.disabledAt);
-        if (account) caller = { account, via: 'session' };
-      }
+      const account = cookie ? sessionAccount(data, wall, cookie) : undefined;
+      if (account) caller = { account, via: 'session' };
     }
     res.locals.caller = caller;
     next();
