@@ -208,6 +208,20 @@ export class FileEventLogStore implements EventLogStore {
     return { entries, droppedTornLine };
   }
 
+  async stamp(drillId: string): Promise<string | undefined> {
+    const file = this.fileOf(drillId);
+    // What this process has made durable, once it has written the drill (as read() sees it).
+    const known = this.files.get(drillId);
+    if (known) return `written ${known.size}`;
+    try {
+      const { size, mtimeMs, ino } = await nodeFs.stat(file);
+      return `file ${ino} ${size} ${mtimeMs}`;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
   async list(): Promise<string[]> {
     let names: string[];
     try {

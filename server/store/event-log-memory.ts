@@ -35,6 +35,12 @@ export class MemoryEventLogStore implements EventLogStore {
     return { entries: structuredClone(this.logs.get(drillId) ?? []), droppedTornLine: false };
   }
 
+  async stamp(drillId: string): Promise<string | undefined> {
+    checkDrillId(drillId);
+    const log = this.logs.get(drillId);
+    return log ? String(log.length) : undefined;
+  }
+
   async list(): Promise<string[]> {
     return [...this.logs.keys()].sort();
   }

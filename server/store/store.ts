@@ -16,6 +16,11 @@ export interface EventLogStore {
   append(drillId: string, entries: readonly LogEntry[]): Promise<void>;
   /** Reads a drill's log. A torn last line (a crash mid-write) is dropped and reported. */
   read(drillId: string): Promise<{ entries: LogEntry[]; droppedTornLine: boolean }>;
+  /**
+   * A value that changes whenever the drill's log does (undefined when it has none), cheap to
+   * take: what a cached scorecard is checked against. Optional: without it nothing is cached.
+   */
+  stamp?(drillId: string): Promise<string | undefined>;
   /** Ids of drills that have a log. */
   list(): Promise<string[]>;
   /** Flushes what is pending and closes files. */
