@@ -20,23 +20,111 @@ export interface StoredScoreDeps {
   service: { runner(drillId: string): DrillRunner | undefined };
 }
 
+type Missing = { missing: 'scenario' | 'log' };
+
+/** How many scorecards each log store keeps; the least recently used goes first. */
+export const CACHED_CARDS = 2_000;
+
+interface Cached {
+  key: string;
+  card: Scorecard;
+}
+
+/**
+ * Scorecards of drills no runner holds (ended, aborted, archived, or stopped with its runner
+ * gone), per log store, by drill id. An entry is used only while its key still matches: the
+ * log's stamp (which changes with every append, a hot-wash note or override included) and the
+ * hashes of the manual and scenario versions it is scored against. Cards are frozen: every
+ * reader shares one.
+ */
+const caches = new WeakMap<EventLogStore, Map<string, Cached>>();
+
+function cacheOf(logs: EventLogStore): Map<string, Cached> {
+  let cache = caches.get(logs);
+  if (!cache) {
+    cache = new Map();
+    caches.set(logs, cache);
+  }
+  return cache;
+}
+
+/** Where a cached card would be looked up, or undefined when the score must not be cached. */
+async function cacheKey(
+  deps: StoredScoreDeps,
+  record: DrillRecord,
+  hashes: { manual: string; scenario: string },
+): Promise<string | undefined> {
+  // A live drill is scored at its clock's now: a new answer every time.
+  if (deps.service.runner(record.id) || !deps.logs.stamp) return undefined;
+  const stamp = await deps.logs.stamp(record.id);
+  return stamp === undefined ? undefined : `${stamp}|${hashes.manual}|${hashes.scenario}`;
+}
+
+function remember(cache: Map<string, Cached>, id: string, key: string, card: Scorecard) {
+  cache.delete(id);
+  cache.set(id, { key, card: deepFreeze(card) });
+  if (cache.size > CACHED_CARDS) cache.delete(cache.keys().next().value as string);
+}
+
+function recall(cache: Map<string, Cached>, id: string, key: string): Scorecard | undefined {
+  const hit = cache.get(id);
+  if (hit?.key !== key) return undefined;
+  cache.delete(id);
+  cache.set(id, hit);
+  return hit.card;
+}
+
 /**
  * Scores a stored drill against the manual and scenario versions it was scheduled on (checking
  * the log's hashes against them), at its drill clock's now while it runs; `{ missing }` when the
- * library no longer has its scenario or the drill has no log yet. The scorecard API, the
- * reports and the drills overview all score through here.
+ * library no longer has its scenario or the drill has no log yet. The reports score through
+ * here (they need the log too); the scorecard is taken from the cache when it still holds.
  */
 export async function scoreStored(
   deps: StoredScoreDeps,
   record: DrillRecord,
-): Promise<StoredScore | { missing: 'scenario' | 'log' }> {
+): Promise<StoredScore | Missing> {
   const resolved = deps.library.resolveRecord(record);
   if (!resolved) return { missing: 'scenario' };
+  const hashes = { manual: resolved.manual.hash, scenario: resolved.scenario.hash };
+  // The stamp is taken before the read: an append in between makes the key stale, not the card.
+  const key = await cacheKey(deps, record, hashes);
   const { entries } = await deps.logs.read(record.id);
   if (!entries.length) return { missing: 'log' };
-  const card = scoreDrill(resolved.drill, entries, {
-    at: deps.service.runner(record.id)?.clock.now(),
-    hashes: { manual: resolved.manual.hash, scenario: resolved.scenario.hash },
-  });
+  const cache = cacheOf(deps.logs);
+  let card = key === undefined ? undefined : recall(cache, record.id, key);
+  if (!card) {
+    card = scoreDrill(resolved.drill, entries, {
+      at: deps.service.runner(record.id)?.clock.now(),
+      hashes,
+    });
+    if (key !== undefined) remember(cache, record.id, key, card);
+  }
   return { drill: resolved.drill, log: entries, card };
+}
+
+/**
+ * The scorecard of a stored drill, as scoreStored gives it, without reading the log when the
+ * cache still holds the card: the scorecard API, the drills overview, trends and readiness.
+ */
+export async function storedCard(
+  deps: StoredScoreDeps,
+  record: DrillRecord,
+): Promise<{ drill: Drill; card: Scorecard } | Missing> {
+  const resolved = deps.library.resolveRecord(record);
+  if (!resolved) return { missing: 'scenario' };
+  const hashes = { manual: resolved.manual.hash, scenario: resolved.scenario.hash };
+  const key = await cacheKey(deps, record, hashes);
+  const card = key === undefined ? undefined : recall(cacheOf(deps.logs), record.id, key);
+  if (card) return { drill: resolved.drill, card };
+  const scored = await scoreStored(deps, record);
+  return 'missing' in scored ? scored : { drill: scored.drill, card: scored.card };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
 }

@@ -1,4 +1,4 @@
-import { type StoredScoreDeps, scoreStored } from '../../runtime/stored-score.js';
+import { type StoredScoreDeps, storedCard } from '../../runtime/stored-score.js';
 import type { DrillRecord } from '../../store/catalogue-schema.js';
 
 /** One drill as the overview lists it. */
@@ -42,7 +42,7 @@ export async function drillRows(
           window: d.window,
         };
         if (d.status === 'ended' || d.status === 'aborted') {
-          const scored = await scoreStored(deps, d);
+          const scored = await storedCard(deps, d);
           if (!('missing' in scored)) {
             row.score = scored.card.score;
             row.pass = scored.card.pass;

@@ -6,7 +6,7 @@ import { withoutPersons } from '../../domain/scoring/redact.js';
 import { formatLog } from '../../load/log-file.js';
 import type { DrillLibrary } from '../../runtime/drill-library.js';
 import type { DrillService } from '../../runtime/drill-service.js';
-import { scoreStored } from '../../runtime/stored-score.js';
+import { storedCard } from '../../runtime/stored-score.js';
 import { AllowedHours, type DrillRecord } from '../../store/catalogue-schema.js';
 import type { CatalogueStore, EventLogStore } from '../../store/store.js';
 import { callerOf, requireRole } from '../auth/middleware.js';
@@ -193,7 +193,7 @@ export function drillRoutes(deps: DrillRouteDeps): Router {
 
   router.get('/drills/:id/scorecard', staff, async (req, res) => {
     const record = find(req.params.id as string);
-    const scored = await scoreStored(deps, record);
+    const scored = await storedCard(deps, record);
     if ('missing' in scored)
       throw notFound(
         scored.missing === 'log'

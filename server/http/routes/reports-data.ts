@@ -10,7 +10,7 @@ import { generateImprovements, mergeImprovements } from '../../reports/improveme
 import type { ScoredDrill } from '../../reports/trends.js';
 import type { DrillLibrary } from '../../runtime/drill-library.js';
 import type { DrillService } from '../../runtime/drill-service.js';
-import { type StoredScore, scoreStored } from '../../runtime/stored-score.js';
+import { type StoredScore, scoreStored, storedCard } from '../../runtime/stored-score.js';
 import type { CatalogueData, DrillRecord } from '../../store/catalogue-schema.js';
 import type { CatalogueStore, EventLogStore } from '../../store/store.js';
 import { notFound } from '../errors.js';
@@ -26,6 +26,7 @@ export interface ReportDataDeps {
 export const FINISHED = new Set(['ended', 'aborted', 'stopped']);
 
 type Scored = StoredScore & { record: DrillRecord };
+type Carded = Pick<Scored, 'record' | 'drill' | 'card'>;
 
 /**
  * Reads what the pure report renderers need from the stores: a drill's log scored against its
@@ -50,8 +51,16 @@ export class ReportData {
     return 'missing' in scored ? undefined : { record, ...scored };
   }
 
+  /** A stored drill's scorecard without its log (from the cache when it holds); as score(). */
+  async card(record: DrillRecord): Promise<Carded | undefined> {
+    const carded = await storedCard(this.deps, record);
+    if ('missing' in carded && carded.missing === 'scenario')
+      throw notFound(`scenario '${record.scenario.id}' is not in the library`);
+    return 'missing' in carded ? undefined : { record, ...carded };
+  }
+
   /** The drill's improvement items: generated from the verdicts, with the stored edits over them. */
-  improvements(scored: Scored): ImprovementItem[] {
+  improvements(scored: Carded): ImprovementItem[] {
     const edits = this.deps.catalogue
       .read()
       .improvements.filter((e) => e.drillId === scored.record.id);
@@ -96,7 +105,7 @@ export class ReportData {
     if (!scored) throw notFound('the drill has no log yet: it has not started');
     const { record, card } = scored;
     const prevRecord = this.previous(record);
-    const prev = prevRecord && (await this.score(prevRecord));
+    const prev = prevRecord && (await this.card(prevRecord));
     const data = this.deps.catalogue.read();
     return buildDrillReport({
       drill: scored.drill,
@@ -126,7 +135,7 @@ export class ReportData {
       .sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? ''));
     const out: ScoredDrill[] = [];
     for (const record of records) {
-      const scored = await this.score(record).catch(() => undefined);
+      const scored = await this.card(record).catch(() => undefined);
       if (!scored) continue;
       out.push({
         id: record.id,

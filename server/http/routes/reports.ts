@@ -77,7 +77,7 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
   );
 
   router.get('/api/drills/:id/improvements', staff, async (req, res) => {
-    const scored = await data.score(data.record(req.params.id as string));
+    const scored = await data.card(data.record(req.params.id as string));
     const items = scored ? data.improvements(scored) : [];
     const viewer = audienceOf(res) === 'viewer';
     res.json({ improvements: items.map((i) => (viewer ? { ...i, owner: undefined } : i)) });
@@ -97,7 +97,7 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
         updatedBy: callerOf(res).account.username,
       });
     });
-    const scored = await data.score(record);
+    const scored = await data.card(record);
     const item = scored && data.improvements(scored).find((i) => i.id === id);
     res.status(201).json({ improvement: item });
   });
@@ -106,7 +106,7 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
     const record = data.record(req.params.id as string);
     const itemId = req.params.itemId as string;
     const body = ItemEdit.parse(req.body);
-    const scored = await data.score(record);
+    const scored = await data.card(record);
     if (!scored || !data.improvements(scored).some((i) => i.id === itemId))
       throw notFound(`drill '${record.id}' has no improvement item '${itemId}'`);
     await deps.catalogue.update((d) => {
