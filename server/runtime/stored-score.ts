@@ -76,7 +76,8 @@ function recall(cache: Map<string, Cached>, id: string, key: string): Scorecard 
 
 /**
  * Scores a stored drill against the manual and scenario versions it was scheduled on (checking
- * the log's hashes against them), at its drill clock's now while it runs; `{ missing }` when the
+ * the log's hashes against them), at its drill clock's now and from its runner's entries while
+ * it runs (from its file otherwise); `{ missing }` when the
  * library no longer has its scenario or the drill has no log yet. The reports score through
  * here (they need the log too); the scorecard is taken from the cache when it still holds.
  */
@@ -89,15 +90,14 @@ export async function scoreStored(
   const hashes = { manual: resolved.manual.hash, scenario: resolved.scenario.hash };
   // The stamp is taken before the read: an append in between makes the key stale, not the card.
   const key = await cacheKey(deps, record, hashes);
-  const { entries } = await deps.logs.read(record.id);
+  // A live drill's runner holds every entry its log file does: no need to read and parse it.
+  const runner = deps.service.runner(record.id);
+  const entries = runner ? [...runner.entries] : (await deps.logs.read(record.id)).entries;
   if (!entries.length) return { missing: 'log' };
   const cache = cacheOf(deps.logs);
   let card = key === undefined ? undefined : recall(cache, record.id, key);
   if (!card) {
-    card = scoreDrill(resolved.drill, entries, {
-      at: deps.service.runner(record.id)?.clock.now(),
-      hashes,
-    });
+    card = scoreDrill(resolved.drill, entries, { at: runner?.clock.now(), hashes });
     if (key !== undefined) remember(cache, record.id, key, card);
   }
   return { drill: resolved.drill, log: entries, card };

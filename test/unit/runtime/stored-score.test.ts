@@ -130,16 +130,29 @@ describe('stored scorecards: cached for drills no runner holds, checked against 
     await reopened.close();
   });
 
-  it('never caches a drill a runner holds: it is scored at its clock every time', async () => {
+  it("never caches a drill a runner holds: it is scored at its clock, from the runner's entries", async () => {
     let now = 60_000;
-    runners.set('d1', { clock: { now: () => now } } as unknown as DrillRunner);
+    const entries = log.filter((e) => e.t <= 10 * 60_000 && e.type !== 'ended');
+    runners.set('d1', { clock: { now: () => now }, entries } as unknown as DrillRunner);
     const early = await storedCard(deps, recordOf('d1'));
     now = 10 * 60_000;
     const later = await storedCard(deps, recordOf('d1'));
     if ('missing' in early || 'missing' in later) throw new Error('not scored');
-    expect(logs.reads).to.equal(2);
+    expect(logs.reads).to.equal(0);
     expect(early.card.at).to.equal(60_000);
     expect(later.card.at).to.equal(10 * 60_000);
+    expect(later.card.final).to.equal(false);
+    const fresh = scoreDrill(resolved.drill, entries, {
+      at: now,
+      hashes: { manual: resolved.manual.hash, scenario: resolved.scenario.hash },
+    });
+    expect(later.card).to.deep.equal(fresh);
+    // Once the runner lets go (the drill ended), the file is read and the card cached.
+    runners.clear();
+    const ended = await storedCard(deps, recordOf('d1'));
+    if ('missing' in ended) throw new Error('not scored');
+    expect(ended.card.final).to.equal(true);
+    expect(logs.reads).to.equal(1);
   });
 
   it('hands out a frozen card: a reader that changes it fails instead of changing the cache', async () => {
