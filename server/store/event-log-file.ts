@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { LogEntry } from '../domain/schema/log.js';
 import { fastLogEntry } from '../load/fast-log-entry.js';
 import { formatPath, zodProblems } from '../load/problems.js';
-import { CorruptStoreError, type EventLogStore } from './store.js';
+import { type AppendOptions, CorruptStoreError, type EventLogStore } from './store.js';
 
 /** An open file, as much of node's `FileHandle` as the log uses. */
 export interface LogFileHandle {
@@ -120,6 +120,7 @@ function parseLine(text: string, entries: LogEntry[]): string | undefined {
 interface Pending {
   drillId: string;
   text: string;
+  onWritten?: () => void;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -136,7 +137,8 @@ interface DrillFile {
  *
  * One writer, group commit: appends that arrive while a flush runs wait for the next one, which
  * writes each drill's queued lines with one write and then fdatasyncs every file it touched, in
- * parallel. An append resolves only once its lines are durable. If a drill's write or sync
+ * parallel. An append's `onWritten` is called once its lines are written (the sync under way);
+ * the append resolves only once they are durable. If a drill's write or sync
  * fails, every append in that write is rejected, the file is cut back to its last durable size,
  * and appends to the same drill queued meanwhile are rejected too (they may depend on the lost
  * ones); other drills in the batch are unaffected.
@@ -174,7 +176,11 @@ export class FileEventLogStore implements EventLogStore {
     return join(this.dir, `${drillId}${SUFFIX}`);
   }
 
-  append(drillId: string, entries: readonly LogEntry[]): Promise<void> {
+  append(
+    drillId: string,
+    entries: readonly LogEntry[],
+    options: AppendOptions = {},
+  ): Promise<void> {
     let text: string;
     try {
       if (this.closed) throw new Error('the event log store is closed');
@@ -183,9 +189,12 @@ export class FileEventLogStore implements EventLogStore {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!text) return Promise.resolve();
+    if (!text) {
+      options.onWritten?.();
+      return Promise.resolve();
+    }
     return new Promise((resolve, reject) => {
-      this.pending.push({ drillId, text, resolve, reject });
+      this.pending.push({ drillId, text, onWritten: options.onWritten, resolve, reject });
       this.draining ??= this.drain();
     });
   }
@@ -267,7 +276,7 @@ export class FileEventLogStore implements EventLogStore {
     }
     const groups = [...byDrill];
     const outcomes = await Promise.allSettled(
-      groups.map(([drillId, items]) => this.commit(drillId, items.map((i) => i.text).join(''))),
+      groups.map(([drillId, items]) => this.commit(drillId, items)),
     );
     groups.forEach(([drillId, items], i) => {
       const outcome = outcomes[i];
@@ -290,11 +299,14 @@ export class FileEventLogStore implements EventLogStore {
     });
   }
 
-  /** Appends `text` to a drill's file and makes it durable, or rolls the file back and throws. */
-  private async commit(drillId: string, text: string): Promise<void> {
+  /**
+   * Appends the items' lines to a drill's file and makes them durable, or rolls the file back
+   * and throws. Once written, each item's `onWritten` is called, in order, while the sync runs.
+   */
+  private async commit(drillId: string, items: readonly Pending[]): Promise<void> {
     const file = await this.openDrill(drillId);
     const handle = file.handle as LogFileHandle;
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = Buffer.from(items.map((i) => i.text).join(''), 'utf8');
     try {
       let written = 0;
       while (written < bytes.length) {
@@ -302,11 +314,24 @@ export class FileEventLogStore implements EventLogStore {
         if (bytesWritten <= 0) throw new Error(`${this.fileOf(drillId)}: write wrote nothing`);
         written += bytesWritten;
       }
-      await handle.datasync();
+      // The sync is started first, so the work done for the written lines (a fan-out) runs
+      // while the disk flushes rather than before it.
+      const synced = handle.datasync();
+      for (const item of items) this.written(item);
+      await synced;
       file.size += bytes.length;
     } catch (error) {
       await this.rollBack(file);
       throw error;
+    }
+  }
+
+  /** Tells an append its lines are written; a listener's error is not the log's. */
+  private written(item: Pending): void {
+    try {
+      item.onWritten?.();
+    } catch {
+      // The lines are written either way: the append settles on the sync alone.
     }
   }
 

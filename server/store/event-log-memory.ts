@@ -1,6 +1,6 @@
 import type { LogEntry } from '../domain/schema/log.js';
 import { checkDrillId, encodeEntries, parseLogBytes } from './event-log-file.js';
-import type { EventLogStore } from './store.js';
+import type { AppendOptions, EventLogStore } from './store.js';
 
 /**
  * Drill logs in memory, for tests: the file store's rules (safe drill ids, valid entries, a
@@ -17,17 +17,27 @@ export class MemoryEventLogStore implements EventLogStore {
     this.failure = error;
   }
 
-  async append(drillId: string, entries: readonly LogEntry[]): Promise<void> {
+  async append(
+    drillId: string,
+    entries: readonly LogEntry[],
+    options: AppendOptions = {},
+  ): Promise<void> {
     if (this.closed) throw new Error('the event log store is closed');
     checkDrillId(drillId);
     const text = encodeEntries(drillId, entries);
     if (this.failure) throw this.failure;
-    if (!text) return;
+    if (!text) return options.onWritten?.();
     // Keep what the file store would read back: the entries through JSON and the schema.
     const { entries: stored } = parseLogBytes(drillId, Buffer.from(text, 'utf8'));
     const log = this.logs.get(drillId) ?? [];
     log.push(...stored);
     this.logs.set(drillId, log);
+    // No separate durable stage: written and durable are one moment here.
+    try {
+      options.onWritten?.();
+    } catch {
+      // Not the log's error (see AppendOptions).
+    }
   }
 
   async read(drillId: string): Promise<{ entries: LogEntry[]; droppedTornLine: boolean }> {

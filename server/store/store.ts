@@ -6,6 +6,19 @@ import type { CatalogueData } from './catalogue-schema.js';
  * (see DESIGN.md, scale-out). One implementation of each is enough for one machine.
  */
 
+/** What an append may be told besides its entries. */
+export interface AppendOptions {
+  /**
+   * Called once the entries are written to the log file, before they are made durable: in the
+   * operating system's page cache, so they survive a crash of this process (SIGKILL included)
+   * but not yet a power loss. A store with no such stage calls it just before the append
+   * resolves; it is never called for an append rejected before its entries were written. The
+   * append still resolves only once they are durable, and may still reject (the sync failed).
+   * Must not throw: an error it throws is not the log's and does not change the append.
+   */
+  onWritten?: () => void;
+}
+
 /** Append-only drill logs, one per drill. */
 export interface EventLogStore {
   /**
@@ -13,7 +26,7 @@ export interface EventLogStore {
    * fdatasync'd); appends from all drills that arrive together share one flush (group commit).
    * Rejects if the write fails: the caller must then not acknowledge the action.
    */
-  append(drillId: string, entries: readonly LogEntry[]): Promise<void>;
+  append(drillId: string, entries: readonly LogEntry[], options?: AppendOptions): Promise<void>;
   /** Reads a drill's log. A torn last line (a crash mid-write) is dropped and reported. */
   read(drillId: string): Promise<{ entries: LogEntry[]; droppedTornLine: boolean }>;
   /**

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -197,6 +197,28 @@ describe('event log stores', () => {
         synced = true;
       };
       await store.append('drill-a', entries(1, 1)).then(() => expect(synced).to.equal(true));
+      await store.close();
+    });
+
+    it('tells an append its lines are written before their fdatasync returns, and never for a failed write', async () => {
+      const { fs, spy } = spyFs();
+      const store = await FileEventLogStore.open(dir, { fs });
+      let synced = 0;
+      spy.onSynced = () => {
+        synced += 1;
+      };
+      const seen: { file: string; synced: number }[] = [];
+      const onWritten = () =>
+        void seen.push({
+          file: readFileSync(join(dir, 'drill-a.jsonl'), 'utf8'),
+          synced,
+        });
+      await store.append('drill-a', entries(1, 2), { onWritten });
+      expect(seen).to.deep.equal([{ file: lines(entries(1, 2)), synced: 0 }]);
+      expect(synced).to.equal(1);
+      spy.tornWrites = 1;
+      await rejection(store.append('drill-a', entries(3, 1), { onWritten }));
+      expect(seen, 'not told for a write that failed').to.have.lengthOf(1);
       await store.close();
     });
 
