@@ -7,7 +7,10 @@ import { LogEntry, type NewEntry, type Participant } from '../domain/schema/log.
 import type { EventLogStore } from '../store/store.js';
 import { DrillClock, type TimerHandle, type WallClock } from './clock.js';
 
-/** Receives every entry once it is durable, with the drill's state after it. */
+/**
+ * Receives every entry, with the drill's state after it: once durable, or, for a batch of
+ * injects only (nothing in it awaits an acknowledgement), once written and before durable.
+ */
 export interface DrillListener {
   entries(runner: DrillRunner, entries: readonly LogEntry[], effects: readonly Effect[]): void;
   ended?(runner: DrillRunner): void;
@@ -58,6 +61,12 @@ export class DrillInputError extends Error {
   }
 }
 
+/**
+ * Entries nobody waits to have acknowledged: a batch made only of these is announced once it is
+ * written to the log file (it survives a crash of the process), without waiting for its sync.
+ */
+const SENT_ONCE_WRITTEN: ReadonlySet<LogEntry['type']> = new Set(['inject-delivered']);
+
 /** What a sender is told when the drill's log cannot be written. */
 const storageFailed = () =>
   new DrillInputError(
@@ -70,7 +79,8 @@ const storageFailed = () =>
  * through the log: an entry is written durably, then folded into the state, then announced. An
  * action is acknowledged only once durable; a resend (same client id) is answered with the
  * first one's sequence number and not applied twice. Entries queued while a write is in flight
- * go out together in the next write.
+ * go out together in the next write. A batch of injects only is folded and announced as soon as
+ * it is written, before its sync: an inject is not held up by the disk (see docs/storage.md).
  */
 export class DrillRunner {
   readonly drillId: string;
@@ -275,21 +285,42 @@ export class DrillRunner {
         entries.push(parsed.data);
       }
       if (!entries.length) continue;
+      let announced = false;
+      let listenerError: unknown;
+      const announce = () => {
+        if (announced) return;
+        announced = true;
+        this.entries.push(...entries);
+        const { state, effects } = reduceAll(this.drill, this.stateValue, entries);
+        this.stateValue = state;
+        try {
+          this.options.listener.entries(this, entries, effects);
+        } catch (error) {
+          listenerError = error;
+        }
+      };
+      const early = entries.every((e) => SENT_ONCE_WRITTEN.has(e.type));
       try {
-        await this.options.store.append(this.drillId, entries);
+        await this.options.store.append(
+          this.drillId,
+          entries,
+          early ? { onWritten: announce } : undefined,
+        );
       } catch (error) {
         // Nothing of this batch is acknowledged; the drill takes nothing more until restarted.
         // Senders get one clear reason; the cause (a path, an errno) goes to the server's log.
+        // A batch of injects may already have been announced: participants saw what the log
+        // does not hold (docs/storage.md).
         this.failed = error instanceof Error ? error : new Error(String(error));
         for (const p of [...batch, ...this.queue.splice(0)]) p.reject(storageFailed());
         this.options.listener.failed?.(this, this.failed);
         break;
       }
-      this.entries.push(...entries);
-      const { state, effects } = reduceAll(this.drill, this.stateValue, entries);
-      this.stateValue = state;
+      // Durable: the senders are answered, and what is not announced yet is folded and announced
+      // now (their acks follow the fan-out, a few microtasks later).
       for (const [i, p] of batch.entries()) p.resolve(entries[i] as LogEntry);
-      this.options.listener.entries(this, entries, effects);
+      announce();
+      if (listenerError) throw listenerError;
       if (this.stateValue.status === 'ended') {
         this.timer?.cancel();
         this.clock.pause();
