@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from './cli/paths.js';
 import { createApp, identifySocket } from './http/app.js';
@@ -86,6 +87,7 @@ async function wire(options: StartOptions): Promise<RunningServer> {
   });
   const secret = await dataSecret(options.dataDir);
   const http = createServer();
+  http.on('clientError', answerClientError);
   // A port in use or not allowed is the operator's to fix: it rejects (main.ts prints one line).
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -185,4 +187,32 @@ async function dataSecret(dataDir: string): Promise<string> {
     await writeFile(file, `${secret}\n`, { mode: 0o600 });
     return secret;
   }
+}
+
+/**
+ * A request Node could not parse (a malformed request line or header, headers past the size
+ * limit, a request that timed out) gets the API's error shape, as every other refusal does,
+ * instead of Node's bare status line.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          'headers-too-large',
+          'the request headers are too large',
+        ]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'timeout', 'the request took too long to arrive']
+        : [400, 'Bad Request', 'bad-http', 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

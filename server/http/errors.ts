@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
 import { issuesText } from '../domain/problem.js';
 import { DrillInputError } from '../runtime/drill-runner.js';
+import { renderError } from './pages/render.js';
 
 /** An error a client caused: its status, a stable code, and a message that says what and where. */
 export class HttpError extends Error {
@@ -31,11 +32,22 @@ const STATUS_BY_CODE: Record<string, number> = {
 };
 
 /**
- * The one error shape of the JSON API: `{ error: { code, message } }`. Nothing else leaves the
- * server: no stack traces, no internals; unexpected errors are logged and answered as 500.
+ * Whether a request is for a page (a browser asking for HTML outside the JSON API), which is
+ * answered with the error page rather than the API's error shape.
+ */
+function wantsPage(req: Request): boolean {
+  const path = req.path;
+  if (path === '/healthz' || path === '/api' || path.startsWith('/api/')) return false;
+  return req.accepts(['json', 'html']) === 'html';
+}
+
+/**
+ * The one error shape of the JSON API: `{ error: { code, message } }`; a page (see wantsPage)
+ * gets the error page with the same status and message. Nothing else leaves the server: no
+ * stack traces, no internals; unexpected errors are logged and answered as 500.
  */
 export function errorHandler(log: (error: unknown) => void) {
-  return (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     let status = 500;
     let code = 'internal';
     let message = 'something went wrong on the server; it has been logged';
@@ -65,7 +77,12 @@ export function errorHandler(log: (error: unknown) => void) {
       code = 'bad-csrf';
       message = 'missing or stale CSRF token: send the x-csrf-token header from GET /api/me';
     } else log(error);
-    res.status(status).json({ error: { code, message } });
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (wantsPage(req)) renderError(res, status, message);
+    else res.status(status).json({ error: { code, message } });
   };
 }
 

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -27,6 +28,20 @@ async function answer(req: request.Test): Promise<request.Response> {
     expect(res.body.error).to.have.all.keys('code', 'message');
   }
   return res;
+}
+
+/** Sends `raw` bytes on a fresh connection and collects everything until the server closes it. */
+function rawExchange(port: number, raw: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(raw));
+    let reply = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      reply += chunk;
+    });
+    socket.on('end', () => resolve(reply));
+    socket.on('error', reject);
+  });
 }
 
 interface Session {
@@ -441,6 +456,38 @@ describe('bad HTTP input', () => {
         expect(res.status, path).to.equal(404);
         expect(res.body.error.code).to.equal('not-found');
       }
+    });
+
+    it('answers a browser asking for a page that does not exist with the 404 error page', async () => {
+      const res = await fac('get', '/no-such-page').set('accept', 'text/html,*/*;q=0.8');
+      expect(res.status).to.equal(404);
+      expect(res.type).to.equal('text/html');
+      expect(res.text).to.include('no such page or API route');
+      expect(res.text).to.not.match(STACK_FRAME);
+      // The API keeps its shape whatever the client accepts.
+      const api = await answer(fac('get', '/api/nope').set('accept', 'text/html'));
+      expect(api.status).to.equal(404);
+    });
+
+    it('answers a request Node cannot parse in the same JSON shape, not a bare status line', async () => {
+      const { port } = new URL(url);
+      const cases: [string, number, string][] = [
+        ['GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n', 400, 'bad-http'],
+        ['NOT-HTTP\r\n\r\n', 400, 'bad-http'],
+        [
+          `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+          431,
+          'headers-too-large',
+        ],
+      ];
+      for (const [raw, status, code] of cases) {
+        const reply = await rawExchange(Number(port), raw);
+        const [head = '', body = ''] = reply.split('\r\n\r\n');
+        expect(head, raw.slice(0, 30)).to.match(new RegExp(`^HTTP/1\\.1 ${status} `));
+        expect(head).to.match(/content-type: application\/json/i);
+        expect(JSON.parse(body).error.code).to.equal(code);
+      }
+      expect((await answer(fac('get', '/healthz'))).status).to.equal(200);
     });
 
     it('answers archiving a drill that has not ended with 409, like the other state conflicts', async () => {
