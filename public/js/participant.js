@@ -135,8 +135,21 @@ function banner(text, tone = 'warn') {
   el.className = `banner ${tone}`;
 }
 
+/** Whether the inbox already shows this inject: the same one sent again under a new seq. */
+const shownAlready = (event) =>
+  event.type === 'inject-delivered' &&
+  state.inbox.some(
+    (i) => i.inject === event.inject && i.title === event.title && i.text === event.text,
+  );
+
 const socket = liveSocket(data.socket, {
   onWelcome(welcome, resumed) {
+    // An inject is sent once written, before it is durable: after a power loss the server's log
+    // may end before what this page has seen. Start again from what the server holds.
+    if (resumed && !welcome.view && state && welcome.seq < state.seq) {
+      location.reload();
+      return;
+    }
     if (welcome.view) {
       const first = !state;
       state = fromWelcome(welcome);
@@ -157,6 +170,11 @@ const socket = liveSocket(data.socket, {
   },
   onEvent(event) {
     if (!state) return;
+    // Sent again after a power loss (docs/storage.md): shown once.
+    if (shownAlready(event)) {
+      state.seq = Math.max(state.seq, event.seq);
+      return;
+    }
     const kind = applyEvent(state, event);
     if (kind === 'inject') fresh.add(event.seq);
     syncClock(event.t, state.status === 'running');
