@@ -20,6 +20,8 @@ export const Account = z.object({
   role: StaffRole,
   createdAt: IsoTime,
   disabledAt: IsoTime.optional(),
+  /** Username of the facilitator who disabled the account (absent in catalogues before it was kept). */
+  disabledBy: z.string().optional(),
 });
 
 export const Session = z.object({
@@ -37,6 +39,10 @@ export const ApiToken = z.object({
   tokenHash: Hash,
   createdAt: IsoTime,
   revokedAt: IsoTime.optional(),
+  /** Username of the facilitator who revoked it, or why (`account disabled`). */
+  revokedBy: z.string().optional(),
+  /** When it last signed a request in, to the minute (server/http/auth/middleware.ts). */
+  lastUsedAt: IsoTime.optional(),
 });
 
 export const Webhook = z.object({

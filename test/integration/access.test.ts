@@ -171,6 +171,8 @@ interface World {
   people: { id: string; name: string; standby: string }[];
   /** A person on no drill whose standby link no row presents: re-issuing it retires nothing. */
   spare: string;
+  /** What the roster's undo rows act on, each on nothing any other row needs. */
+  undo: { token: string; account: string; team: string; doomedTeam: string; person: string };
   /**
    * The drill the rows are about: running, five people, the second operator's link revoked. The
    * participant is the first operator; `otherRole` the communicator on the same drill.
@@ -257,6 +259,17 @@ async function startWorld(testMode = false): Promise<World> {
   const outsider = await f('POST', '/api/people', { name: 'Han Da-eun' }).expect(201);
   const outsiderId = outsider.body.person.id as string;
   const spare = await f('POST', '/api/people', { name: 'Moon Ye-jin' }).expect(201);
+  const undo = {
+    token: (await f('POST', '/api/tokens', { name: 'leaked CI' }).expect(201)).body.id as string,
+    account: (await f('POST', '/api/accounts', { username: 'leaver', role: 'viewer' }).expect(201))
+      .body.account.id as string,
+    team: (await f('POST', '/api/teams', { name: 'Ansan day shift' }).expect(201)).body.team
+      .id as string,
+    doomedTeam: (await f('POST', '/api/teams', { name: 'Made by mistake' }).expect(201)).body.team
+      .id as string,
+    person: (await f('POST', '/api/people', { name: 'Gong Yu-na' }).expect(201)).body.person
+      .id as string,
+  };
 
   const create = async (body: object): Promise<Drill> => {
     const res = await f('POST', '/api/drills', { scenario: 'kakao-pangyo-fire', ...body }).expect(
@@ -306,6 +319,7 @@ async function startWorld(testMode = false): Promise<World> {
     sessions,
     people,
     spare: spare.body.person.id as string,
+    undo,
     a: {
       ...a,
       participant: a.links[1]?.token ?? '',
@@ -497,6 +511,19 @@ const PROBES: Record<string, HttpProbe> = {
   'GET /api/teams': { path: () => '/api/teams' },
   'POST /api/teams': { path: () => '/api/teams', body: () => ({ name: 'Ansan on-call' }) },
   'POST /api/tokens': { path: () => '/api/tokens', body: () => ({ name: 'ci' }) },
+  // The roster's undo (server/http/routes/roster-changes.ts): each on its own target.
+  'GET /api/tokens': { path: () => '/api/tokens' },
+  'POST /api/tokens/:id/revoke': { path: (_t, w) => `/api/tokens/${w.undo.token}/revoke` },
+  'POST /api/accounts/:id/disable': {
+    path: (_t, w) => `/api/accounts/${w.undo.account}/disable`,
+  },
+  'POST /api/accounts/:id/enable': { path: (_t, w) => `/api/accounts/${w.undo.account}/enable` },
+  'PATCH /api/teams/:id': {
+    path: (_t, w) => `/api/teams/${w.undo.team}`,
+    body: () => ({ name: 'Ansan night shift' }),
+  },
+  'DELETE /api/teams/:id': { path: (_t, w) => `/api/teams/${w.undo.doomedTeam}` },
+  'DELETE /api/people/:id': { path: (_t, w) => `/api/people/${w.undo.person}` },
   // Reports (server/http/routes/reports*.ts).
   'GET /api/drills/:id/report': {
     needs: 'ended',

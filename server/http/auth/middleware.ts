@@ -26,8 +26,36 @@ export function sessionAccount(
   return session && data.accounts.find((a) => a.id === session.accountId && !a.disabledAt);
 }
 
+const USE_GRAIN_MS = 60_000;
+
+/**
+ * Records when an API token was last used, to the minute: at most one catalogue write a minute
+ * per token, whatever a script sends. Best effort: a write that fails costs the note, never the
+ * request it came with.
+ */
+function noteUse(
+  catalogue: CatalogueStore,
+  noting: Set<string>,
+  token: { id: string; lastUsedAt?: string },
+  now: number,
+) {
+  const { id, lastUsedAt: last } = token;
+  if ((last && now - Date.parse(last) < USE_GRAIN_MS) || noting.has(id)) return;
+  const at = new Date(now - (now % USE_GRAIN_MS)).toISOString();
+  noting.add(id);
+  catalogue
+    .update((data) => {
+      const token = data.apiTokens.find((t) => t.id === id);
+      if (token && !token.revokedAt && (token.lastUsedAt ?? '') < at) token.lastUsedAt = at;
+    })
+    .catch(() => {})
+    .finally(() => noting.delete(id));
+}
+
 /** Reads the session cookie or `Authorization: Bearer <api token>` into `res.locals.caller`. */
 export function authenticate(catalogue: CatalogueStore, wall: WallClock) {
+  // Tokens whose use is being written: a burst of requests asks for one write, not one each.
+  const noting = new Set<string>();
   return (req: Request, res: Response, next: NextFunction) => {
     const data = catalogue.read();
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -38,6 +66,7 @@ export function authenticate(catalogue: CatalogueStore, wall: WallClock) {
       const account = token && data.accounts.find((a) => a.id === token.accountId && !a.disabledAt);
       if (!account)
         return next(new HttpError(401, 'bad-token', 'the API token is unknown or revoked'));
+      noteUse(catalogue, noting, token, wall.now());
       caller = { account, via: 'token' };
     } else {
       const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { CatalogueData } from '../../store/catalogue-schema.js';
 import type { CatalogueStore } from '../../store/store.js';
+import { accountView, tokenView } from '../routes/roster-changes.js';
 import { accountOf, staffPage } from './guards.js';
 import { renderPage } from './render.js';
 
@@ -15,7 +16,6 @@ function hostOf(url: string): string {
 
 /** What the roster page shows of the catalogue: no hash, no webhook secret, accounts and tokens to facilitators. */
 export function rosterView(data: CatalogueData, facilitator: boolean) {
-  const username = new Map(data.accounts.map((a) => [a.id, a.username]));
   return {
     people: data.people.map((p) => ({
       id: p.id,
@@ -24,30 +24,15 @@ export function rosterView(data: CatalogueData, facilitator: boolean) {
       webhooks: p.webhooks.map((w) => ({ kind: w.kind, host: hostOf(w.url) })),
     })),
     teams: data.teams.map(({ id, name, timeZone, members }) => ({ id, name, timeZone, members })),
-    accounts: facilitator
-      ? data.accounts.map(({ id, username, role, createdAt, disabledAt }) => ({
-          id,
-          username,
-          role,
-          createdAt,
-          disabledAt,
-        }))
-      : [],
-    tokens: facilitator
-      ? data.apiTokens.map((k) => ({
-          id: k.id,
-          name: k.name,
-          owner: username.get(k.accountId),
-          createdAt: k.createdAt,
-          revokedAt: k.revokedAt,
-        }))
-      : [],
+    accounts: facilitator ? data.accounts.map(accountView) : [],
+    tokens: facilitator ? data.apiTokens.map((k) => tokenView(data, k)) : [],
   };
 }
 
 /**
  * The roster page: people (with their standby links, shown once), teams, staff accounts and API
- * tokens. Evaluators read people and teams; facilitators also add them and manage staff.
+ * tokens. Evaluators read people and teams; facilitators also add, edit and remove them, disable
+ * and re-enable staff, and revoke tokens.
  */
 export function rosterPage(deps: { catalogue: CatalogueStore }): Router {
   const router = Router();
@@ -55,7 +40,11 @@ export function rosterPage(deps: { catalogue: CatalogueStore }): Router {
     const canEdit = accountOf(res).role === 'facilitator';
     renderPage(res, 'roster', {
       locals: { canEdit },
-      data: { canEdit, me: accountOf(res).username, ...rosterView(deps.catalogue.read(), canEdit) },
+      data: {
+        canEdit,
+        me: accountOf(res).username,
+        ...rosterView(deps.catalogue.read(), canEdit),
+      },
     });
   });
   return router;

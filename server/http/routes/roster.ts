@@ -2,51 +2,19 @@ import { Router } from 'express';
 import { v4 as uuid } from 'uuid';
 import { z } from 'zod';
 import type { WallClock } from '../../runtime/clock.js';
-import { StaffRole, Webhook } from '../../store/catalogue-schema.js';
 import type { CatalogueStore } from '../../store/store.js';
 import { callerOf, requireRole } from '../auth/middleware.js';
 import { generatePassword, hashPassword } from '../auth/passwords.js';
 import { newToken, tokenHash } from '../auth/tokens.js';
 import { HttpError, notFound } from '../errors.js';
-
-const NewPerson = z.strictObject({
-  name: z.string().min(1).max(200),
-  email: z.email().optional(),
-  webhooks: z.array(Webhook).max(5).optional(),
-});
-const NewAccount = z.strictObject({
-  username: z
-    .string()
-    .regex(
-      /^[a-z0-9][a-z0-9._-]{1,39}$/,
-      'lowercase letters, digits, dot, dash or underscore; 2 to 40',
-    ),
-  role: StaffRole,
-});
-/** True for a time zone the server's Intl knows (an IANA name such as `Asia/Seoul`). */
-const knownZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const NewTeam = z.strictObject({
-  name: z.string().min(1).max(200),
-  timeZone: z
-    .string()
-    .min(1)
-    .max(60)
-    .refine(knownZone, 'not a time zone (an IANA name such as Asia/Seoul)')
-    .optional(),
-  members: z.array(z.string().min(1)).max(500).optional(),
-});
+import { accountView, rosterChanges } from './roster-changes.js';
+import { checkMembers, NewAccount, NewPerson, NewTeam, NoBody } from './roster-input.js';
 
 /**
  * Staff accounts, people, teams and API tokens. A new account's one-time password and a
  * person's standby link are shown once, when they are made; a lost standby link is replaced by
- * a new one (`POST /people/:id/standby`), which retires the old.
+ * a new one (`POST /people/:id/standby`), which retires the old. Undoing any of it (revoke,
+ * disable, edit, delete, remove) is in roster-changes.ts.
  */
 export function rosterRoutes(deps: {
   catalogue: CatalogueStore;
@@ -59,15 +27,7 @@ export function rosterRoutes(deps: {
 
   router.get('/accounts', facilitators, (_req, res) => {
     res.json({
-      accounts: deps.catalogue
-        .read()
-        .accounts.map(({ id, username, role, createdAt, disabledAt }) => ({
-          id,
-          username,
-          role,
-          createdAt,
-          disabledAt,
-        })),
+      accounts: deps.catalogue.read().accounts.map(accountView),
     });
   });
 
@@ -124,7 +84,7 @@ export function rosterRoutes(deps: {
 
   // A lost standby link: a new one is issued and the old one opens nothing from now on.
   router.post('/people/:id/standby', facilitators, async (req, res) => {
-    z.strictObject({}).parse(req.body ?? {});
+    NoBody.parse(req.body ?? {});
     const id = req.params.id as string;
     const token = newToken('standby');
     const person = await deps.catalogue.update((data) => {
@@ -143,14 +103,7 @@ export function rosterRoutes(deps: {
 
   router.post('/teams', facilitators, async (req, res) => {
     const body = NewTeam.parse(req.body);
-    const people = new Set(deps.catalogue.read().people.map((p) => p.id));
-    const stranger = (body.members ?? []).findIndex((m) => !people.has(m));
-    if (stranger >= 0)
-      throw new HttpError(
-        400,
-        'bad-request',
-        `members.${stranger}: no person '${body.members?.[stranger]}' on the roster`,
-      );
+    checkMembers(deps.catalogue.read().people, body.members ?? []);
     const team = {
       id: uuid(),
       name: body.name,
@@ -178,5 +131,6 @@ export function rosterRoutes(deps: {
     });
     res.status(201).json({ id: record.id, name, createdAt: record.createdAt, token });
   });
+  rosterChanges(router, deps);
   return router;
 }
