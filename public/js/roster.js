@@ -1,10 +1,12 @@
 // The roster: people (each person's standby link shown once, when made or re-issued), teams,
 // staff accounts (the one-time password shown once) and API tokens (shown once). Lists are drawn
-// from the page data and kept up to date from each answer of the API.
+// from the page data and kept up to date from each answer of the API; taking any of it back
+// (remove, edit, delete, disable, revoke) is in roster-changes.js.
 import { api } from './lib/api.js';
 import { shownOnce } from './lib/copy.js';
 import './lib/staff-shell.js';
 import { $, data, h, localTime, say, t, table } from './lib/page.js';
+import { rosterChanges } from './roster-changes.js';
 
 const people = [...data.people];
 const teams = [...data.teams];
@@ -13,6 +15,16 @@ const tokens = [...data.tokens];
 const nameOf = (id) => people.find((p) => p.id === id)?.name || id;
 const when = (iso) =>
   iso ? h('time', { datetime: iso, title: `${iso} (UTC)` }, localTime(iso)) : '';
+const changes = rosterChanges({
+  lists: { people, teams, accounts, tokens },
+  redraw: () => {
+    drawPeople();
+    drawTeams();
+    drawAccounts();
+    drawTokens();
+  },
+  me: data.me,
+});
 
 /** Shows a secret once under a form, and moves focus to it so a screen reader says it. */
 function reveal(where, options) {
@@ -58,26 +70,48 @@ function drawPeople() {
     'people-table',
     people,
     t.noPeople,
-    data.canEdit ? [t.colName, t.colStandby] : [t.colName],
+    data.canEdit ? [t.colName, t.colChange] : [t.colName],
     (p) => ({
       props: { dataset: { person: p.id } },
-      cells: [titled(p.name, details(p)), ...(data.canEdit ? [reissueButton(p)] : [])],
+      cells: [
+        titled(p.name, details(p)),
+        ...(data.canEdit
+          ? [h('span', { class: 'cell-links' }, reissueButton(p), changes.personButtons(p))]
+          : []),
+      ],
     }),
   );
 }
 
 function drawTeams() {
   $('#teams-count').textContent = `(${teams.length})`;
+  // The buttons go under the members, not in a column of their own: three columns do not fit a phone.
   drawList('#teams', 'teams-table', teams, t.noTeams, [t.colName, t.colMembers], (team) => ({
     props: { dataset: { team: team.id } },
     cells: [
       titled(team.name, team.timeZone),
-      team.members.length ? team.members.map(nameOf).join(', ') : t.none,
+      h(
+        'span',
+        {},
+        team.members.length ? team.members.map(nameOf).join(', ') : t.none,
+        data.canEdit ? changes.teamButtons(team) : '',
+      ),
     ],
   }));
+  const editing = changes.editing();
   $('#team-members')?.replaceChildren(
     ...people.map((p) =>
-      h('label', {}, h('input', { type: 'checkbox', value: p.id, name: 'member' }), p.name),
+      h(
+        'label',
+        {},
+        h('input', {
+          type: 'checkbox',
+          value: p.id,
+          name: 'member',
+          checked: editing?.members.includes(p.id),
+        }),
+        p.name,
+      ),
     ),
   );
 }
@@ -89,7 +123,12 @@ function drawAccounts() {
     cells: [
       titled(a.username, t.common.roles[a.role] || a.role),
       when(a.createdAt),
-      a.disabledAt ? t.disabled : t.active,
+      h(
+        'span',
+        { class: 'cell-links' },
+        a.disabledAt ? t.disabled : a.username === data.me ? `${t.active} (${t.you})` : t.active,
+        changes.accountButtons(a),
+      ),
     ],
   }));
 }
@@ -100,8 +139,23 @@ function drawTokens() {
     props: { dataset: { token: k.id } },
     cells: [
       titled(k.name, k.owner && `${t.madeBy} ${k.owner}`),
-      when(k.createdAt),
-      k.revokedAt ? t.revoked : t.active,
+      h(
+        'span',
+        {},
+        when(k.createdAt),
+        h('br'),
+        h(
+          'span',
+          { class: 'muted small' },
+          k.lastUsedAt ? [`${t.lastUsed} `, when(k.lastUsedAt)] : t.neverUsed,
+        ),
+      ),
+      h(
+        'span',
+        { class: 'cell-links' },
+        k.revokedAt ? t.revoked : t.active,
+        changes.tokenButtons(k),
+      ),
     ],
   }));
 }
@@ -113,8 +167,8 @@ function wire(form, status, send) {
     e.preventDefault();
     say($(status), t.working);
     try {
-      await send();
-      say($(status), t.added, 'ok');
+      const message = await send();
+      say($(status), message || t.added, 'ok');
       $(form).reset();
     } catch (error) {
       say($(status), t.failed + error.message, 'error');
@@ -201,11 +255,13 @@ async function reissue(person) {
 }
 
 wire('#team-form', '#team-status', async () => {
-  const res = await api('POST', '/api/teams', {
+  const fields = {
     name: $('#team-name').value.trim(),
     timeZone: $('#team-zone').value.trim() || undefined,
     members: [...document.querySelectorAll('#team-members input:checked')].map((x) => x.value),
-  });
+  };
+  if (changes.editing()) return changes.saveTeam(fields);
+  const res = await api('POST', '/api/teams', fields);
   teams.push(res.team);
   drawTeams();
 });
