@@ -144,6 +144,7 @@ async function wire(options: StartOptions): Promise<RunningServer> {
     service,
     wall,
     connected: (id) => hub?.connected(id) ?? [],
+    closeAccount: (id) => hub?.closeAccount(id),
     log: (error) =>
       log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     testClock: options.testClock,

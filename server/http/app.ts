@@ -46,6 +46,8 @@ export interface AppDeps {
   service: DrillService;
   wall: WallClock;
   connected(drillId: string): unknown[];
+  /** Closes the open staff sockets of an account that was just disabled. */
+  closeAccount?(accountId: string): void;
   log(error: unknown): void;
   /** Present only in test mode: the manual clock tests drive over HTTP. */
   testClock?: ManualClock;
@@ -119,7 +121,15 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use('/api', drillRoutes(deps));
   app.use('/api', participantRoutes(deps));
-  app.use('/api', rosterRoutes({ catalogue, wall, baseUrl: config.baseUrl }));
+  app.use(
+    '/api',
+    rosterRoutes({
+      catalogue,
+      wall,
+      baseUrl: config.baseUrl,
+      closeAccount: (id) => deps.closeAccount?.(id),
+    }),
+  );
   app.use(reportRoutes({ ...deps, baseUrl: config.baseUrl }));
   app.use('/api', libraryRoutes(deps));
   app.use('/api', boardRoutes(deps));

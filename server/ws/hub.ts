@@ -92,6 +92,14 @@ export class Hub implements DrillListener {
         conn.ws.close(CLOSE.revoked, 'link revoked');
   }
 
+  /** Closes every staff socket of an account (disabled): it sees and stops nothing more. */
+  closeAccount(accountId: string): void {
+    for (const conns of this.drills.values())
+      for (const conn of conns)
+        if (conn.identity.kind === 'staff' && conn.identity.accountId === accountId)
+          conn.ws.close(CLOSE.revoked, 'account disabled');
+  }
+
   /** Closes every socket of a drill (archived). */
   closeDrill(drillId: string, reason = 'drill archived'): void {
     for (const conn of this.drills.get(drillId) ?? []) conn.ws.close(CLOSE.revoked, reason);

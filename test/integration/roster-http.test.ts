@@ -9,7 +9,16 @@ import { ManualClock } from '../../server/runtime/clock.js';
 import { seededRandom } from '../../server/runtime/random.js';
 import { startServer } from '../../server/server.js';
 import { CATALOGUE_FILE } from '../../server/store/catalogue-file.js';
-import { eventually, signIn, startTestServer, T0, type TestServer } from '../helpers/server.js';
+import { CLOSE } from '../../server/ws/protocol.js';
+import {
+  eventually,
+  signIn,
+  socketUrl,
+  startTestServer,
+  T0,
+  TestClient,
+  type TestServer,
+} from '../helpers/server.js';
 
 const standbyPath = (url: string) => `/api/standby/${url.split('/standby/')[1]}`;
 const joinToken = (url: string) => url.split('/join/')[1] ?? '';
@@ -208,6 +217,45 @@ describe('taking back what the roster made', () => {
   });
 
   describe('staff accounts', () => {
+    it("closes a disabled account's open console sockets at once; other staff stay connected", async () => {
+      const second = await account('han.facilitator', 'facilitator');
+      const made = await f
+        .post('/api/drills', {
+          scenario: 'kakao-pangyo-fire',
+          mode: 'now',
+          assignments: ['control-tower', 'operator', 'communicator', 'operations-lead'].map(
+            (role) => ({ role, bot: true }),
+          ),
+        })
+        .expect(201);
+      const drillId = made.body.drill.id as string;
+      const cookieOf = async (username: string, password: string) => {
+        const res = await request(url()).post('/api/session').send({ username, password });
+        expect(res.status).to.equal(200);
+        return ([] as string[])
+          .concat(res.headers['set-cookie'] ?? [])
+          .map((c) => c.split(';')[0])
+          .join('; ');
+      };
+      const path = `/ws?drill=${drillId}&lastSeq=0`;
+      const theirCookie = await cookieOf('han.facilitator', second.password);
+      const theirs = await TestClient.open(socketUrl(t.server, path), { cookie: theirCookie });
+      const mine = await TestClient.open(socketUrl(t.server, path), {
+        cookie: await cookieOf('facilitator', t.server.seeded?.password ?? ''),
+      });
+      await f.post(`/api/accounts/${second.id}/disable`).expect(200);
+      const closed = await eventually('the disabled account socket to close', () => theirs.closed);
+      expect(closed).to.deep.equal({ code: CLOSE.revoked, reason: 'account disabled' });
+      expect(mine.closed).to.equal(undefined);
+      // Reconnecting with its old session cookie is refused: the session is gone.
+      const again = await TestClient.open(socketUrl(t.server, path), { cookie: theirCookie }).then(
+        () => 'opened',
+        (error: Error) => error.message,
+      );
+      expect(again).to.match(/^refused: 40[134]$/);
+      mine.close();
+    });
+
     it('disables an account: sign-in refused, its open session and its API tokens 401 at once', async () => {
       const second = await account('park.facilitator', 'facilitator');
       const token = (await second.agent.post('/api/tokens', { name: 'park CI' }).expect(201)).body

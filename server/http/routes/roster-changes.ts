@@ -35,7 +35,11 @@ export function accountView(account: CatalogueData['accounts'][0]) {
  */
 export function rosterChanges(
   router: Router,
-  deps: { catalogue: CatalogueStore; wall: WallClock },
+  deps: {
+    catalogue: CatalogueStore;
+    wall: WallClock;
+    closeAccount?: (accountId: string) => void;
+  },
 ): void {
   const facilitators = requireRole('facilitator');
   const now = () => new Date(deps.wall.now()).toISOString();
@@ -93,6 +97,7 @@ export function rosterChanges(
       return accountView(target);
     });
     if (!account) throw notFound(`no account '${id}'`);
+    deps.closeAccount?.(id);
     res.json({ account });
   });
 

@@ -20,6 +20,8 @@ export function rosterRoutes(deps: {
   catalogue: CatalogueStore;
   wall: WallClock;
   baseUrl: string;
+  /** Called once an account is disabled: its open staff sockets close. */
+  closeAccount?: (accountId: string) => void;
 }): Router {
   const router = Router();
   const staff = requireRole('facilitator', 'evaluator');
