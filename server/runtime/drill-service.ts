@@ -5,11 +5,12 @@ import type { CatalogueStore, EventLogStore } from '../store/store.js';
 import { BotDriver } from './bots/driver.js';
 import type { TimerHandle, WallClock } from './clock.js';
 import type { DrillLibrary } from './drill-library.js';
+import { type DrillRequest, planDrill } from './drill-plan.js';
 import { DrillInputError, type DrillListener, DrillRunner } from './drill-runner.js';
 import { type IssuedLink, JoinLinks } from './join-links.js';
 import { checkEvaluatorEntry, LateEntries } from './late-entries.js';
 import type { Random } from './random.js';
-import { drawSurpriseMoment, startDecision } from './schedule-policy.js';
+import { startDecision } from './schedule-policy.js';
 
 /** Someone to tell that a drill they are on has started. */
 export interface Pager {
@@ -34,21 +35,7 @@ export interface ServiceOptions {
   onRevoke?(drillId: string, linkId?: string): void;
 }
 
-/** What a facilitator asks for when scheduling a drill. */
-export interface DrillRequest {
-  title?: string;
-  scenario: string;
-  mode: 'at' | 'now' | 'surprise';
-  at?: string;
-  window?: { from: string; to: string };
-  allowedHours?: DrillRecord['allowedHours'];
-  blackoutDates?: string[];
-  lateStartMinutes?: number;
-  timeScale?: number;
-  teamId?: string;
-  assignments: { role: string; personId?: string; bot?: boolean }[];
-}
-
+export type { DrillRequest } from './drill-plan.js';
 export type { IssuedLink } from './join-links.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -83,77 +70,21 @@ export class DrillService {
     request: DrillRequest,
     by?: string,
   ): Promise<{ drill: DrillRecord; links: IssuedLink[] }> {
-    const { wall, library } = this.options;
-    const resolved = library.resolve(request.scenario);
+    const resolved = this.options.library.resolve(request.scenario);
     if (!resolved)
       throw new DrillInputError(
         'unknown-scenario',
         `scenario: unknown scenario '${request.scenario}'`,
       );
-    const { drill, manual, scenario } = resolved;
-    for (const [i, a] of request.assignments.entries())
-      if (!drill.roles.has(a.role))
-        throw new DrillInputError(
-          'unknown-role',
-          `assignments[${i}].role: unknown role '${a.role}'`,
-        );
-    const people = new Set(this.options.catalogue.read().people.map((p) => p.id));
-    for (const [i, a] of request.assignments.entries())
-      if (a.personId && !people.has(a.personId))
-        throw new DrillInputError(
-          'unknown-person',
-          `assignments[${i}].personId: unknown person '${a.personId}'`,
-        );
-    const now = wall.now();
-    let dueAt: number;
-    if (request.mode === 'now') dueAt = now;
-    else if (request.mode === 'at') {
-      dueAt = Date.parse(request.at ?? '');
-      if (Number.isNaN(dueAt))
-        throw new DrillInputError(
-          'bad-time',
-          "at: a start time (ISO 8601) is needed for mode 'at'",
-        );
-    } else {
-      const from = Date.parse(request.window?.from ?? '');
-      const to = Date.parse(request.window?.to ?? '');
-      if (Number.isNaN(from) || Number.isNaN(to) || to <= from)
-        throw new DrillInputError(
-          'bad-window',
-          'window: a surprise drill needs a window { from, to } with from before to',
-        );
-      const drawn = drawSurpriseMoment({
-        window: { from: Math.max(from, now), to },
-        allowedHours: request.allowedHours,
-        blackoutDates: request.blackoutDates ?? [],
-        random: this.options.random,
-      });
-      if (!drawn.ok) throw new DrillInputError('no-moment', `window: ${drawn.reason}`);
-      dueAt = drawn.at;
-    }
     const id = uuid();
-    const record: DrillRecord = {
+    const record = planDrill(request, {
       id,
-      title: request.title ?? scenario.value.title,
-      manual: { id: manual.value.id, version: manual.value.version, hash: manual.hash },
-      scenario: { id: scenario.value.id, version: scenario.value.version, hash: scenario.hash },
-      teamId: request.teamId,
-      mode: request.mode,
-      dueAt: iso(dueAt),
-      window: request.window,
-      allowedHours: request.allowedHours,
-      blackoutDates: request.blackoutDates ?? [],
-      lateStartMinutes: request.lateStartMinutes ?? 15,
-      timeScale: request.timeScale ?? 1,
-      status: 'scheduled',
-      assignments: request.assignments.map((a) => ({
-        role: a.role,
-        personId: a.personId,
-        bot: a.bot ?? !a.personId,
-      })),
-      createdBy: by,
-      createdAt: iso(now),
-    };
+      resolved,
+      people: new Set(this.options.catalogue.read().people.map((p) => p.id)),
+      now: this.options.wall.now(),
+      random: this.options.random,
+      by,
+    });
     const minted = record.assignments
       .filter((a) => !a.bot)
       .map((a) => ({ a, ...this.links.mint(id, a.role, a.personId) }));
