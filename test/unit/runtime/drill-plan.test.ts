@@ -65,7 +65,7 @@ describe('planning a drill record from a request', () => {
     const a = plan({ mode: 'surprise', window }, 7);
     const b = plan({ mode: 'surprise', window }, 7);
     expect(a.dueAt).to.equal(b.dueAt);
-    expect(Date.parse(a.dueAt)).to.be.within(Date.parse(window.from), Date.parse(window.to));
+    expect(Date.parse(a.dueAt ?? '')).to.be.within(Date.parse(window.from), Date.parse(window.to));
   });
 
   it('refuses what it cannot plan, naming the field', () => {
