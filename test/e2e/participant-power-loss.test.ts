@@ -1,52 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ManualClock } from '../../server/runtime/clock.js';
-import { seededRandom } from '../../server/runtime/random.js';
-import { type RunningServer, startServer } from '../../server/server.js';
-import { signIn, T0, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 import { launch, person } from './browser.js';
 import { advance, drillNow } from './drill-pages.js';
-
-/** The test server, restarted on the same port, so that an open page finds it again. */
-async function serverOnOnePort(): Promise<TestServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'firedrill-power-loss-'));
-  const clock = new ManualClock(T0);
-  let port = 0;
-  const boot = async () => {
-    const server: RunningServer = await startServer({
-      dataDir,
-      port,
-      wall: clock,
-      random: seededRandom(7),
-      rateLimitPerMinute: 0,
-      log: () => {},
-    });
-    port = server.port;
-    return server;
-  };
-  let server = await boot();
-  const password = server.seeded?.password as string;
-  const t: TestServer = {
-    server,
-    clock,
-    dataDir,
-    facilitator: await signIn(server.url, 'facilitator', password),
-    async restart() {
-      await server.close();
-      server = await boot();
-      t.server = server;
-      t.facilitator = await signIn(server.url, 'facilitator', password);
-    },
-    async stop() {
-      await server.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-  return t;
-}
 
 const MIN = 60_000;
 const FIRE = '#inbox li[data-inject="battery-room-fire"]';
@@ -64,7 +22,7 @@ describe('the participant console after a power loss took injects it had shown',
   let context: BrowserContext;
   before(async () => {
     browser = await launch();
-    t = await serverOnOnePort();
+    t = await startTestServer();
   });
   after(async () => {
     await browser?.close();

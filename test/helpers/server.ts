@@ -57,9 +57,12 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'firedrill-test-')));
   const clock = options.clock ?? new ManualClock(T0);
-  const boot = () =>
-    startServer({
+  // restart() comes back on the same port, so that an open page or a kept URL finds it again.
+  let port = 0;
+  const boot = async () => {
+    const started = await startServer({
       dataDir,
+      port,
       wall: clock,
       random: seededRandom(7),
       rateLimitPerMinute: 0,
@@ -68,6 +71,9 @@ export async function startTestServer(
       heartbeatClock: options.heartbeatClock,
       log: () => {},
     });
+    port = started.port;
+    return started;
+  };
   let server = await boot();
   const password = server.seeded?.password;
   if (!password) throw new Error('a fresh data directory must seed the demo');

@@ -1,8 +1,8 @@
 import request from 'supertest';
 
 /**
- * A signed-in staff agent for the report tests: session cookie kept, CSRF header on every
- * write, and PATCH (improvement items) besides GET and POST.
+ * A signed-in staff agent: session cookie kept, CSRF header on every write, and PATCH and
+ * DELETE besides GET and POST (the shared helper in test/helpers only GETs and POSTs).
  */
 export async function staff(url: string, username: string, password: string) {
   const agent = request.agent(url);
@@ -13,6 +13,7 @@ export async function staff(url: string, username: string, password: string) {
     post: (path: string, body: object = {}) =>
       agent.post(path).set('x-csrf-token', csrf).send(body),
     patch: (path: string, body: object) => agent.patch(path).set('x-csrf-token', csrf).send(body),
+    delete: (path: string) => agent.delete(path).set('x-csrf-token', csrf),
   };
 }
 

@@ -19,6 +19,7 @@ import {
   TestClient,
   type TestServer,
 } from '../helpers/server.js';
+import { type Staff, staff } from './reports-helpers.js';
 
 const standbyPath = (url: string) => `/api/standby/${url.split('/standby/')[1]}`;
 const joinToken = (url: string) => url.split('/join/')[1] ?? '';
@@ -26,20 +27,7 @@ const MIN = 60_000;
 /** A drill's log file in a data directory. */
 const logOf = (dataDir: string, drillId: string) => join(dataDir, 'drills', `${drillId}.jsonl`);
 
-/** A signed-in staff agent that can also PATCH and DELETE (the shared helper only GETs and POSTs). */
-async function staffAgent(url: string, username: string, password: string) {
-  const agent = request.agent(url);
-  const res = await agent.post('/api/session').send({ username, password }).expect(200);
-  const csrf = res.body.csrfToken as string;
-  return {
-    get: (path: string) => agent.get(path),
-    post: (path: string, body: object = {}) =>
-      agent.post(path).set('x-csrf-token', csrf).send(body),
-    patch: (path: string, body: object) => agent.patch(path).set('x-csrf-token', csrf).send(body),
-    delete: (path: string) => agent.delete(path).set('x-csrf-token', csrf),
-  };
-}
-type Agent = Awaited<ReturnType<typeof staffAgent>>;
+type Agent = Staff;
 
 /** A request signed by an API token. */
 const bearer = (url: string, token: string, path = '/api/me') =>
@@ -144,7 +132,7 @@ describe('taking back what the roster made', () => {
   before(async () => {
     t = await startTestServer();
     password = t.server.seeded?.password ?? '';
-    f = await staffAgent(t.server.url, 'facilitator', password);
+    f = await staff(t.server.url, 'facilitator', password);
   });
   after(async () => {
     await t.stop();
@@ -158,7 +146,7 @@ describe('taking back what the roster made', () => {
     return {
       id: made.body.account.id as string,
       password: secret,
-      agent: await staffAgent(url(), username, secret),
+      agent: await staff(url(), username, secret),
     };
   }
 
@@ -293,7 +281,7 @@ describe('taking back what the roster made', () => {
       expect(enabled.body.account).to.not.have.property('disabledAt');
       await second.agent.get('/api/me').expect(401);
       await bearer(url(), token).expect(401);
-      const back = await staffAgent(url(), 'park.facilitator', second.password);
+      const back = await staff(url(), 'park.facilitator', second.password);
       await back.get('/api/me').expect(200);
     });
 
@@ -468,10 +456,10 @@ describe('two facilitators disabling each other at once', () => {
   });
 
   it('lets one win and refuses the other 409 last-facilitator: a facilitator is always left', async () => {
-    const f = await staffAgent(t.server.url, 'facilitator', t.server.seeded?.password ?? '');
+    const f = await staff(t.server.url, 'facilitator', t.server.seeded?.password ?? '');
     const make = async (username: string) => {
       const made = await f.post('/api/accounts', { username, role: 'facilitator' }).expect(201);
-      const agent = await staffAgent(t.server.url, username, made.body.password);
+      const agent = await staff(t.server.url, username, made.body.password);
       return { id: made.body.account.id as string, agent };
     };
     const kim = await make('kim.facilitator');
@@ -589,7 +577,7 @@ describe('a catalogue written before accounts and tokens could be taken back', (
     });
     try {
       expect(server.seeded).to.equal(undefined);
-      const f = await staffAgent(server.url, 'ops.lead', password);
+      const f = await staff(server.url, 'ops.lead', password);
       const tokens = (await f.get('/api/tokens').expect(200)).body.tokens;
       expect(tokens).to.deep.equal([
         { id: 'tok-1', name: 'old CI', owner: 'ops.lead', createdAt: at },
