@@ -304,6 +304,39 @@ describe('heartbeats', () => {
   });
 });
 
+describe('heartbeat pacing', () => {
+  it('pings a thirtieth of the sockets at a time, each once per beat', async () => {
+    const beat = new ManualClock(T0);
+    const t = await startTestServer({ heartbeatClock: beat });
+    try {
+      const drill = await startDrill(t);
+      const clients = await Promise.all(ROLES.map((role) => join(t, drill.links[role].token)));
+      const pings = clients.map(() => 0);
+      clients.forEach((c, i) => c.ws.on('ping', () => (pings[i] = (pings[i] ?? 0) + 1)));
+      const total = () => pings.reduce((a, b) => a + b, 0);
+      // A thirtieth of the beat at a time: never more than one of the four in one slice.
+      let seen = 0;
+      for (let slice = 0; slice < 30; slice++) {
+        beat.advance(1_000);
+        // A ping sent now reaches the client before the pong to this message comes back.
+        await Promise.all(
+          clients.map(async (c) => {
+            const from = c.messages.length;
+            c.send({ type: 'ping' });
+            await c.waitFor('the pong', (m) => m.type === 'pong', from);
+          }),
+        );
+        expect(total() - seen, `slice ${slice}`).to.be.at.most(1);
+        seen = total();
+      }
+      expect(pings).to.deep.equal([1, 1, 1, 1]);
+      for (const c of clients) c.close();
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
 describe('after a drill ends', () => {
   it('takes the evaluator’s off-platform actions, notes and overrides into the log and the scorecard, then archives it', async () => {
     const t = await startTestServer();
