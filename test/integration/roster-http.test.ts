@@ -403,6 +403,26 @@ describe('taking back what the roster made', () => {
       await f.delete(`/api/people/${person}`).expect(200);
     });
 
+    it('removes someone taken off a scheduled drill (their link revoked) while it is still to come', async () => {
+      const made = await f.post('/api/people', { name: 'Seo Da-in' }).expect(201);
+      const person = made.body.person.id as string;
+      const drill = await f
+        .post('/api/drills', {
+          scenario: 'kakao-pangyo-fire',
+          mode: 'at',
+          at: new Date(t.clock.now() + 24 * 60 * MIN).toISOString(),
+          assignments: [{ role: 'operator', personId: person }],
+        })
+        .expect(201);
+      const id = drill.body.drill.id as string;
+      await f.delete(`/api/people/${person}`).expect(409);
+      await f.post(`/api/drills/${id}/links/${drill.body.links[0].id}/revoke`).expect(200);
+      const res = await f.delete(`/api/people/${person}`).expect(200);
+      expect(res.body.removed).to.include({ id: person, name: 'Seo Da-in' });
+      const { drills } = t.server.catalogue.read();
+      expect(drills.find((d) => d.id === id)?.status).to.equal('scheduled');
+    });
+
     it('removes someone whose drills are over: off the roster and teams, their links open nothing, the drill log as it was', async () => {
       const made = await f.post('/api/people', { name: 'Ryu Ji-hoon' }).expect(201);
       const person = made.body.person.id as string;

@@ -164,13 +164,16 @@ export function rosterChanges(
     const removed = await deps.catalogue.update((data) => {
       const person = data.people.find((p) => p.id === id);
       if (!person) return undefined;
-      const onDrill = new Set(
-        data.joinLinks.filter((l) => l.personId === id && !l.revokedAt).map((l) => l.drillId),
-      );
+      // On a drill: holding a live link to it, or assigned to it with no link yet. A person
+      // whose links the facilitator revoked has been taken off it.
+      const links = data.joinLinks.filter((l) => l.personId === id);
+      const onDrill = new Set(links.filter((l) => !l.revokedAt).map((l) => l.drillId));
+      const linked = new Set(links.map((l) => l.drillId));
       const drills = data.drills.filter(
         (d) =>
           NOT_OVER.has(d.status) &&
-          (d.assignments.some((a) => a.personId === id) || onDrill.has(d.id)),
+          (onDrill.has(d.id) ||
+            (!linked.has(d.id) && d.assignments.some((a) => a.personId === id))),
       );
       if (drills.length)
         throw new HttpError(
