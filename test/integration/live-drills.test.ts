@@ -312,7 +312,11 @@ describe('heartbeat pacing', () => {
       const drill = await startDrill(t);
       const clients = await Promise.all(ROLES.map((role) => join(t, drill.links[role].token)));
       const pings = clients.map(() => 0);
-      clients.forEach((c, i) => c.ws.on('ping', () => (pings[i] = (pings[i] ?? 0) + 1)));
+      clients.forEach((c, i) => {
+        c.ws.on('ping', () => {
+          pings[i] = (pings[i] ?? 0) + 1;
+        });
+      });
       const total = () => pings.reduce((a, b) => a + b, 0);
       // A thirtieth of the beat at a time: never more than one of the four in one slice.
       let seen = 0;
