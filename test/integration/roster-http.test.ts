@@ -244,6 +244,21 @@ describe('taking back what the roster made', () => {
       mine.close();
     });
 
+    it('makes one account when two facilitators ask for the same username at once', async () => {
+      const [a, b] = await Promise.all([
+        f.post('/api/accounts', { username: 'twin', role: 'viewer' }),
+        f.post('/api/accounts', { username: 'twin', role: 'evaluator' }),
+      ]);
+      expect([a.status, b.status].sort()).to.deep.equal([201, 409]);
+      const refused = a.status === 409 ? a : b;
+      expect(refused.body.error).to.deep.equal({
+        code: 'taken',
+        message: "username: 'twin' is taken",
+      });
+      const twins = t.server.catalogue.read().accounts.filter((x) => x.username === 'twin');
+      expect(twins).to.have.length(1);
+    });
+
     it('disables an account: sign-in refused, its open session and its API tokens 401 at once', async () => {
       const second = await account('park.facilitator', 'facilitator');
       const token = (await second.agent.post('/api/tokens', { name: 'park CI' }).expect(201)).body

@@ -35,8 +35,11 @@ export function rosterRoutes(deps: {
 
   router.post('/accounts', facilitators, async (req, res) => {
     const body = NewAccount.parse(req.body);
-    if (deps.catalogue.read().accounts.some((a) => a.username === body.username))
-      throw new HttpError(409, 'taken', `username: '${body.username}' is taken`);
+    const taken = (data: { accounts: readonly { username: string }[] }) => {
+      if (data.accounts.some((a) => a.username === body.username))
+        throw new HttpError(409, 'taken', `username: '${body.username}' is taken`);
+    };
+    taken(deps.catalogue.read());
     const password = generatePassword();
     const account = {
       id: uuid(),
@@ -45,7 +48,9 @@ export function rosterRoutes(deps: {
       passwordHash: await hashPassword(password),
       createdAt: new Date(deps.wall.now()).toISOString(),
     };
+    // Checked again inside the write: another request may have taken it while this one hashed.
     await deps.catalogue.update((data) => {
+      taken(data);
       data.accounts.push(account);
     });
     res.status(201).json({
