@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 import { CHROMIUM_ARGS, ensureChromium } from '../support/browser.js';
 
 /** Where screenshots go (git-ignored). */
@@ -12,6 +13,24 @@ export const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 export async function launch(): Promise<Browser> {
   const executablePath = await ensureChromium();
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 30_000 });
+}
+
+/**
+ * For a describe block: one chromium and one test server, started before its first test (and
+ * handed to `take`) and closed after its last. Hooks the block adds later run after these.
+ */
+export function withBrowserAndServer(take: (browser: Browser, t: TestServer) => void): void {
+  let browser: Browser | undefined;
+  let t: TestServer | undefined;
+  before(async () => {
+    browser = await launch();
+    t = await startTestServer();
+    take(browser, t);
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
 }
 
 /** A fresh context (its own cookies and storage): one person at one device. */

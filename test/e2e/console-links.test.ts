@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext } from 'playwright-core';
 import request from 'supertest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { launch, person, screenshot } from './browser.js';
+import type { TestServer } from '../helpers/server.js';
+import { person, screenshot, withBrowserAndServer } from './browser.js';
 import { drillNow, signInPage } from './drill-pages.js';
 
 describe('revoking a join link from the live console', function () {
@@ -10,14 +10,12 @@ describe('revoking a join link from the live console', function () {
   let browser: Browser;
   let t: TestServer;
   const contexts: BrowserContext[] = [];
-  before(async () => {
-    browser = await launch();
-    t = await startTestServer();
-  });
   after(async () => {
     for (const c of contexts) await c.close();
-    await browser?.close();
-    await t?.stop();
+  });
+  withBrowserAndServer((b, s) => {
+    browser = b;
+    t = s;
   });
 
   it('takes the participant off the drill: their open console shows the revoked banner', async () => {

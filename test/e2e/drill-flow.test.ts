@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { scoreDrill } from '../../server/domain/scoring/score.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { launch, person, screenshot } from './browser.js';
+import type { TestServer } from '../helpers/server.js';
+import { person, screenshot, withBrowserAndServer } from './browser.js';
 import { act, advance, drillNow, ROLES, signInPage } from './drill-pages.js';
 
 const MIN = 60_000;
@@ -13,14 +13,12 @@ describe('a drill run through the browser pages', function () {
   let browser: Browser;
   let t: TestServer;
   const contexts: BrowserContext[] = [];
-  before(async () => {
-    browser = await launch();
-    t = await startTestServer();
-  });
   after(async () => {
     for (const c of contexts) await c.close();
-    await browser?.close();
-    await t?.stop();
+  });
+  withBrowserAndServer((b, s) => {
+    browser = b;
+    t = s;
   });
 
   it('is scheduled, played by four people and scored, and the report shows score()’s verdicts', async () => {

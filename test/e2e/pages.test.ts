@@ -1,8 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { expectNoSideScroll, launch, person, screenshot, seriousFindings } from './browser.js';
+import type { TestServer } from '../helpers/server.js';
+import {
+  expectNoSideScroll,
+  person,
+  screenshot,
+  seriousFindings,
+  withBrowserAndServer,
+} from './browser.js';
 import { advance, drillNow, signInPage } from './drill-pages.js';
 
 const MIN = 60_000;
@@ -23,9 +29,11 @@ describe('every page', function () {
   let narrow: BrowserContext;
   let drill: { id: string; links: Record<string, string> };
   let standby = '';
+  withBrowserAndServer((b, s) => {
+    browser = b;
+    t = s;
+  });
   before(async () => {
-    browser = await launch();
-    t = await startTestServer();
     const password = t.server.seeded?.password ?? '';
     wide = await person(browser);
     narrow = await person(browser, { width: 390, height: 844 });
@@ -34,10 +42,6 @@ describe('every page', function () {
     drill = await drillNow(t, ['control-tower', 'operator'], ['communicator', 'operations-lead']);
     await advance(t, 12 * MIN); // injects, bots acting, KakaoTalk down
     standby = new URL(t.server.seeded?.standby[0]?.url ?? '').pathname;
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
   });
 
   const broken = () =>

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { fold } from '../../server/domain/engine/reduce.js';
 import { CLOSE } from '../../server/ws/protocol.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { launch, person, screenshot } from './browser.js';
+import type { TestServer } from '../helpers/server.js';
+import { person, screenshot, withBrowserAndServer } from './browser.js';
 import { act, advance, drillNow, ROLES } from './drill-pages.js';
 
 const MIN = 60_000;
@@ -12,13 +12,9 @@ describe('the participant console', function () {
   let browser: Browser;
   let t: TestServer;
   let context: BrowserContext;
-  before(async () => {
-    browser = await launch();
-    t = await startTestServer();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
+  withBrowserAndServer((b, s) => {
+    browser = b;
+    t = s;
   });
   beforeEach(async () => {
     context = await person(browser);

@@ -2,8 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { launch, person } from './browser.js';
+import type { TestServer } from '../helpers/server.js';
+import { person, withBrowserAndServer } from './browser.js';
 import { advance, drillNow } from './drill-pages.js';
 
 const MIN = 60_000;
@@ -20,13 +20,9 @@ describe('the participant console after a power loss took injects it had shown',
   let browser: Browser;
   let t: TestServer;
   let context: BrowserContext;
-  before(async () => {
-    browser = await launch();
-    t = await startTestServer();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
+  withBrowserAndServer((b, s) => {
+    browser = b;
+    t = s;
   });
   beforeEach(async () => {
     context = await person(browser);

@@ -5,8 +5,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { tokenHash } from '../../server/http/auth/tokens.js';
 import { CATALOGUE_FILE } from '../../server/store/catalogue-file.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { expectNoSideScroll, launch, person, screenshot, seriousFindings } from './browser.js';
+import type { TestServer } from '../helpers/server.js';
+import {
+  expectNoSideScroll,
+  person,
+  screenshot,
+  seriousFindings,
+  withBrowserAndServer,
+} from './browser.js';
 import { signInPage } from './drill-pages.js';
 
 describe('the roster page', function () {
@@ -15,19 +21,17 @@ describe('the roster page', function () {
   let t: TestServer;
   let staff: BrowserContext;
   let page: Page;
+  withBrowserAndServer((b, s) => {
+    browser = b;
+    t = s;
+  });
   before(async () => {
-    browser = await launch();
-    t = await startTestServer();
     staff = await person(browser, {
       permissions: ['clipboard-read', 'clipboard-write'],
       origin: t.server.url,
     });
     page = await staff.newPage();
     await signInPage(page, t.server.url, 'facilitator', t.server.seeded?.password ?? '');
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
   });
 
   it('adds a person (standby link shown once) and a team, who are then offered for a new drill', async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { startTestServer, T0, type TestServer } from '../helpers/server.js';
-import { launch, person, screenshot } from './browser.js';
+import { T0, type TestServer } from '../helpers/server.js';
+import { person, screenshot, withBrowserAndServer } from './browser.js';
 import { advance } from './drill-pages.js';
 
 const MIN = 60_000;
@@ -10,13 +10,9 @@ describe('the standby page', function () {
   this.timeout(60_000);
   let browser: Browser;
   let t: TestServer;
-  before(async () => {
-    browser = await launch();
-    t = await startTestServer();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
+  withBrowserAndServer((b, s) => {
+    browser = b;
+    t = s;
   });
 
   it('rings for a surprise drill: title, notification, sound, then the console opens', async () => {
