@@ -49,6 +49,8 @@ export class DrillService {
   private readonly runners = new Map<string, DrillRunner>();
   private readonly bots = new Map<string, BotDriver>();
   private readonly timers = new Map<string, TimerHandle>();
+  /** Drills that fell due and are being started (or marked missed) right now. */
+  private readonly falling = new Set<Promise<void>>();
   private readonly links: JoinLinks;
   private readonly late: LateEntries;
 
@@ -133,7 +135,11 @@ export class DrillService {
     const wait = Math.max(0, Date.parse(record.dueAt ?? '') - this.options.wall.now());
     this.timers.set(
       record.id,
-      this.options.wall.after(wait, () => void this.due(record.id)),
+      this.options.wall.after(wait, () => {
+        // Held until it settles, so that settled() waits for a start under way too.
+        const due = this.due(record.id).finally(() => this.falling.delete(due));
+        this.falling.add(due);
+      }),
     );
   }
 
@@ -396,16 +402,20 @@ export class DrillService {
   }
 
   /**
-   * Resolves once every live drill has written what it queued and every bot has acted on what
-   * it knows: tests that drive the clock by hand wait for it between steps.
+   * Resolves once every drill that fell due has started (or been marked missed), every live
+   * drill has written what it queued and every bot has acted on what it knows: tests that drive
+   * the clock by hand wait for it between steps.
    */
   async settled(): Promise<void> {
     for (let round = 0; round < 100; round++) {
+      // A drill being started has no runner yet: its start is waited for first.
+      await Promise.all(this.falling);
       const busy = [...this.runners.values()].map((r) => r.idle());
       const thinking = [...this.bots.values()].map((b) => b.idle());
       await Promise.all([...busy, ...thinking]);
       await new Promise((resolve) => setImmediate(resolve));
       const still =
+        this.falling.size > 0 ||
         [...this.runners.values()].some((r) => r.busy) ||
         [...this.bots.values()].some((b) => b.busy);
       if (!still) return;
