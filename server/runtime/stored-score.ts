@@ -2,9 +2,10 @@ import type { Drill } from '../domain/drill.js';
 import type { LogEntry } from '../domain/schema/log.js';
 import { scoreDrill } from '../domain/scoring/score.js';
 import type { Scorecard } from '../domain/scoring/scorecard.js';
+import { deepFreeze } from '../store/catalogue-memory.js';
 import type { DrillRecord } from '../store/catalogue-schema.js';
 import type { EventLogStore } from '../store/store.js';
-import type { DrillLibrary } from './drill-library.js';
+import type { DrillLibrary, ResolvedDrill } from './drill-library.js';
 import type { DrillRunner } from './drill-runner.js';
 
 /** A stored drill scored: its compiled drill, its log and its scorecard. */
@@ -74,33 +75,55 @@ function recall(cache: Map<string, Cached>, id: string, key: string): Scorecard 
   return hit.card;
 }
 
+/** A stored drill resolved to the versions it runs on, with its cache key and cached card. */
+interface Looked {
+  resolved: ResolvedDrill;
+  hashes: { manual: string; scenario: string };
+  key?: string;
+  card?: Scorecard;
+}
+
+async function lookUp(deps: StoredScoreDeps, record: DrillRecord): Promise<Looked | Missing> {
+  const resolved = deps.library.resolveRecord(record);
+  if (!resolved) return { missing: 'scenario' };
+  const hashes = { manual: resolved.manual.hash, scenario: resolved.scenario.hash };
+  // The stamp is taken before the log is read: an append in between makes the key stale, not
+  // the card.
+  const key = await cacheKey(deps, record, hashes);
+  const card = key === undefined ? undefined : recall(cacheOf(deps.logs), record.id, key);
+  return { resolved, hashes, key, card };
+}
+
+/** Reads the drill's entries and scores them, unless the cache had the card. */
+async function scoreLooked(
+  deps: StoredScoreDeps,
+  record: DrillRecord,
+  { resolved, hashes, key, card }: Looked,
+): Promise<StoredScore | Missing> {
+  // A live drill's runner holds every entry its log file does: no need to read and parse it.
+  const runner = deps.service.runner(record.id);
+  const entries = runner ? [...runner.entries] : (await deps.logs.read(record.id)).entries;
+  if (!entries.length) return { missing: 'log' };
+  if (!card) {
+    card = scoreDrill(resolved.drill, entries, { at: runner?.clock.now(), hashes });
+    if (key !== undefined) remember(cacheOf(deps.logs), record.id, key, card);
+  }
+  return { drill: resolved.drill, log: entries, card };
+}
+
 /**
  * Scores a stored drill against the manual and scenario versions it was scheduled on (checking
  * the log's hashes against them), at its drill clock's now and from its runner's entries while
- * it runs (from its file otherwise); `{ missing }` when the
- * library no longer has its scenario or the drill has no log yet. The reports score through
- * here (they need the log too); the scorecard is taken from the cache when it still holds.
+ * it runs (from its file otherwise); `{ missing }` when the library no longer has its scenario
+ * or the drill has no log yet. The reports score through here (they need the log too); the
+ * scorecard is taken from the cache when it still holds.
  */
 export async function scoreStored(
   deps: StoredScoreDeps,
   record: DrillRecord,
 ): Promise<StoredScore | Missing> {
-  const resolved = deps.library.resolveRecord(record);
-  if (!resolved) return { missing: 'scenario' };
-  const hashes = { manual: resolved.manual.hash, scenario: resolved.scenario.hash };
-  // The stamp is taken before the read: an append in between makes the key stale, not the card.
-  const key = await cacheKey(deps, record, hashes);
-  // A live drill's runner holds every entry its log file does: no need to read and parse it.
-  const runner = deps.service.runner(record.id);
-  const entries = runner ? [...runner.entries] : (await deps.logs.read(record.id)).entries;
-  if (!entries.length) return { missing: 'log' };
-  const cache = cacheOf(deps.logs);
-  let card = key === undefined ? undefined : recall(cache, record.id, key);
-  if (!card) {
-    card = scoreDrill(resolved.drill, entries, { at: runner?.clock.now(), hashes });
-    if (key !== undefined) remember(cache, record.id, key, card);
-  }
-  return { drill: resolved.drill, log: entries, card };
+  const looked = await lookUp(deps, record);
+  return 'missing' in looked ? looked : scoreLooked(deps, record, looked);
 }
 
 /**
@@ -111,20 +134,9 @@ export async function storedCard(
   deps: StoredScoreDeps,
   record: DrillRecord,
 ): Promise<{ drill: Drill; card: Scorecard } | Missing> {
-  const resolved = deps.library.resolveRecord(record);
-  if (!resolved) return { missing: 'scenario' };
-  const hashes = { manual: resolved.manual.hash, scenario: resolved.scenario.hash };
-  const key = await cacheKey(deps, record, hashes);
-  const card = key === undefined ? undefined : recall(cacheOf(deps.logs), record.id, key);
-  if (card) return { drill: resolved.drill, card };
-  const scored = await scoreStored(deps, record);
+  const looked = await lookUp(deps, record);
+  if ('missing' in looked) return looked;
+  if (looked.card) return { drill: looked.resolved.drill, card: looked.card };
+  const scored = await scoreLooked(deps, record, looked);
   return 'missing' in scored ? scored : { drill: scored.drill, card: scored.card };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
 }

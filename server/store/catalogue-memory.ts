@@ -19,7 +19,8 @@ export function describeIssues(error: Parameters<typeof zodProblems>[0], max = 5
   return all.length > max ? [...all.slice(0, max), `${all.length - max} more`] : all;
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes `value` and everything it holds: shared data that no reader may change. */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);
