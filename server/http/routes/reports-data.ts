@@ -45,18 +45,12 @@ export class ReportData {
 
   /** Scores a stored drill; undefined when it has no log yet. */
   async score(record: DrillRecord): Promise<Scored | undefined> {
-    const scored = await scoreStored(this.deps, record);
-    if ('missing' in scored && scored.missing === 'scenario')
-      throw notFound(`scenario '${record.scenario.id}' is not in the library`);
-    return 'missing' in scored ? undefined : { record, ...scored };
+    return present(record, await scoreStored(this.deps, record));
   }
 
   /** A stored drill's scorecard without its log (from the cache when it holds); as score(). */
   async card(record: DrillRecord): Promise<Carded | undefined> {
-    const carded = await storedCard(this.deps, record);
-    if ('missing' in carded && carded.missing === 'scenario')
-      throw notFound(`scenario '${record.scenario.id}' is not in the library`);
-    return 'missing' in carded ? undefined : { record, ...carded };
+    return present(record, await storedCard(this.deps, record));
   }
 
   /** The drill's improvement items: generated from the verdicts, with the stored edits over them. */
@@ -150,6 +144,17 @@ export class ReportData {
     }
     return out;
   }
+}
+
+/** The scored drill with its record; undefined without a log; 404 without its scenario. */
+function present<T extends object>(
+  record: DrillRecord,
+  scored: T | { missing: 'scenario' | 'log' },
+): (T & { record: DrillRecord }) | undefined {
+  if (!('missing' in scored)) return { record, ...scored };
+  if (scored.missing === 'scenario')
+    throw notFound(`scenario '${record.scenario.id}' is not in the library`);
+  return undefined;
 }
 
 /** The catalogue's facts about a drill, as the report shows them. */
