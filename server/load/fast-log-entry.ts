@@ -56,7 +56,7 @@ function defaultMaker(value: unknown): () => unknown {
 function rebuilder(node: Json, compile: (schema: Json) => ValidateFunction): Rebuild | undefined {
   if (node.properties) {
     const properties = Object.entries(node.properties as Record<string, Json>);
-    const order = new Map(properties.map(([key], i) => [key, i]));
+    const keys = properties.map(([key]) => key);
     const fields = properties.map(
       ([key, sub]) =>
         [
@@ -66,15 +66,18 @@ function rebuilder(node: Json, compile: (schema: Json) => ValidateFunction): Reb
         ] as const,
     );
     const defaulted = fields.filter(([, , makeDefault]) => makeDefault !== NONE).map(([k]) => k);
-    const nested = fields.filter(([, sub]) => sub);
+    const nested = fields.flatMap(([key, sub]) => (sub ? [[key, sub] as const] : []));
+    // Plain loops, no closures or arrays per call: this runs for every entry of every log read.
+    const unchanged = (input: Json) => {
+      if (!keysInOrder(input, keys)) return false;
+      for (const key of defaulted) if (!Object.hasOwn(input, key)) return false;
+      for (const [key, sub] of nested)
+        if (Object.hasOwn(input, key) && sub(input[key]) !== input[key]) return false;
+      return true;
+    };
     return (value) => {
       const input = value as Json;
-      if (
-        keysInOrder(input, order) &&
-        defaulted.every((key) => Object.hasOwn(input, key)) &&
-        nested.every(([key, sub]) => !Object.hasOwn(input, key) || sub?.(input[key]) === input[key])
-      )
-        return input;
+      if (unchanged(input)) return input;
       const out: Json = {};
       for (const [key, sub, makeDefault] of fields) {
         if (Object.hasOwn(input, key)) out[key] = sub ? sub(input[key]) : input[key];
@@ -89,8 +92,8 @@ function rebuilder(node: Json, compile: (schema: Json) => ValidateFunction): Reb
       sub &&
       ((value) => {
         const list = value as unknown[];
-        const out = list.map(sub);
-        return out.every((item, i) => item === list[i]) ? list : out;
+        for (let i = 0; i < list.length; i++) if (sub(list[i]) !== list[i]) return list.map(sub);
+        return list;
       })
     );
   }
@@ -99,11 +102,11 @@ function rebuilder(node: Json, compile: (schema: Json) => ValidateFunction): Reb
     return (
       sub &&
       ((value) => {
-        const entries = Object.entries(value as Json);
-        const out = entries.map(([key, item]) => [key, sub(item)] as const);
-        return out.every(([, item], i) => item === entries[i]?.[1])
-          ? value
-          : Object.fromEntries(out);
+        const object = value as Json;
+        for (const key in object)
+          if (sub(object[key]) !== object[key])
+            return Object.fromEntries(Object.entries(object).map(([k, item]) => [k, sub(item)]));
+        return object;
       })
     );
   }
@@ -120,13 +123,17 @@ function rebuilder(node: Json, compile: (schema: Json) => ValidateFunction): Reb
   return undefined;
 }
 
-/** Whether an object's keys (all known to the schema) come in the schema's order. */
-function keysInOrder(input: Json, order: ReadonlyMap<string, number>): boolean {
-  let last = -1;
+/**
+ * Whether an object's keys (all known to the schema) come in the schema's order: each key is
+ * found further along `keys` than the one before. Keys that JSON.parse made are internalized,
+ * so comparing them is cheap.
+ */
+function keysInOrder(input: Json, keys: readonly string[]): boolean {
+  let at = 0;
   for (const key in input) {
-    const at = order.get(key) ?? -1;
-    if (at < last) return false;
-    last = at;
+    while (at < keys.length && keys[at] !== key) at++;
+    if (at === keys.length) return false;
+    at++;
   }
   return true;
 }
