@@ -176,35 +176,40 @@ const NOBODY: readonly string[] = Object.freeze([]);
  */
 const channelAudiences = new WeakMap<Drill, Map<string, Map<string, string[]>>>();
 function othersOnChannel(drill: Drill, channel: string, role: string): string[] {
-  const byChannel = memo(channelAudiences, drill, () => new Map<string, Map<string, string[]>>());
-  const byRole = memo(byChannel, channel, () => new Map<string, string[]>());
-  return memo(
-    byRole,
-    role,
-    () => Object.freeze(channelMembers(drill, channel).filter((r) => r !== role)) as string[],
-  );
-}
-
-/** The value under `key`, made and stored on first use. */
-function memo<K, V>(
-  map: { get(key: K): V | undefined; set(key: K, value: V): unknown },
-  key: K,
-  make: () => V,
-): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make();
-    map.set(key, value);
+  // Plain look-ups, no closures: this runs for every action folded.
+  let byChannel = channelAudiences.get(drill);
+  if (!byChannel) {
+    byChannel = new Map();
+    channelAudiences.set(drill, byChannel);
   }
-  return value;
+  let byRole = byChannel.get(channel);
+  if (!byRole) {
+    byRole = new Map();
+    byChannel.set(channel, byRole);
+  }
+  let others = byRole.get(role);
+  if (!others) {
+    others = Object.freeze(channelMembers(drill, channel).filter((r) => r !== role)) as string[];
+    byRole.set(role, others);
+  }
+  return others;
 }
 
 /** `action@role` keys made once each: building and hashing a new string per action is not free. */
 const roleKeys = new Map<string, Map<string, string>>();
 function actionByRole(action: string, role: string): string {
-  if (roleKeys.size > 10_000) roleKeys.clear();
-  const byRole = memo(roleKeys, action, () => new Map<string, string>());
-  return memo(byRole, role, () => `${action}@${role}`);
+  let byRole = roleKeys.get(action);
+  if (!byRole) {
+    if (roleKeys.size > 10_000) roleKeys.clear();
+    byRole = new Map();
+    roleKeys.set(action, byRole);
+  }
+  let key = byRole.get(role);
+  if (key === undefined) {
+    key = `${action}@${role}`;
+    byRole.set(role, key);
+  }
+  return key;
 }
 
 function recordAction(drill: Drill, state: DrillState, entry: ActionLogEntry): ActionRecord {

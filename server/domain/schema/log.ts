@@ -126,6 +126,7 @@ export type StartedEntry = z.infer<typeof Started>;
 export type InjectEntry = z.infer<typeof InjectDelivered>;
 export type ActionLogEntry = z.infer<typeof ActionEntry>;
 export type OverrideEntry = z.infer<typeof Override>;
+export type NoteEntry = z.infer<typeof Note>;
 export type EndedEntry = z.infer<typeof Ended>;
 export type Participant = z.infer<typeof Participant>;
 export type VerdictName = z.infer<typeof Verdict>;

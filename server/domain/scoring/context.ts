@@ -55,11 +55,24 @@ function inOrder<T>(items: readonly T[], order: (a: T, b: T) => number): readonl
   return items;
 }
 
-/** Appends `item` to the list under `key`. */
-function push<K, V>(map: Map<K, V[]>, key: K, item: V): void {
-  const list = map.get(key);
-  if (list) list.push(item);
-  else map.set(key, [item]);
+/** The list under `key`, made empty on first use. */
+function listIn<K, V>(map: Map<K, V[]>, key: K): V[] {
+  let list = map.get(key);
+  if (!list) {
+    list = [];
+    map.set(key, list);
+  }
+  return list;
+}
+
+/** Where an action of one kind by one role is indexed. */
+interface Slot {
+  all: ActionRecord[];
+  ofAction: ActionRecord[];
+  ofEffect: ActionRecord[];
+  /** Delivered actions of this kind by this role. */
+  byRole: ActionRecord[];
+  persons: Set<string>;
 }
 
 /**
@@ -109,7 +122,6 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
   const state = fold(drill, kept);
   const actions = state.actions;
   const delivered: ActionRecord[] = [];
-  const byRoleAction = new Map<string, Map<string, ActionRecord[]>>();
   const byAction = new Map<string, ActionRecord[]>();
   const byEffect = new Map<string, ActionRecord[]>();
   const allByAction = new Map<string, ActionRecord[]>();
@@ -121,20 +133,39 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
     else persons.set(role, new Set([person]));
   };
   for (const p of state.participants) addPerson(p.role, p.person);
-  for (const record of actions) {
-    const { role, action, person } = record.entry;
-    addPerson(role, person);
-    push(allByAction, action, record);
-    if (!record.delivered) continue;
-    delivered.push(record);
-    push(byAction, action, record);
-    push(byEffect, record.effect, record);
-    let mine = byRoleAction.get(role);
+  // The lists an action of one kind by one role goes into, found once per pair (a long log has
+  // a few dozen pairs and 100,000 actions); its own list is what deliveredBy() answers.
+  const slots = new Map<string, Map<string, Slot>>();
+  const slotOf = (role: string, action: string, effect: string): Slot => {
+    let mine = slots.get(role);
     if (!mine) {
       mine = new Map();
-      byRoleAction.set(role, mine);
+      slots.set(role, mine);
     }
-    push(mine, action, record);
+    let slot = mine.get(action);
+    if (!slot) {
+      slot = {
+        all: listIn(allByAction, action),
+        ofAction: listIn(byAction, action),
+        ofEffect: listIn(byEffect, effect),
+        byRole: [],
+        persons: persons.get(role) ?? new Set(),
+      };
+      persons.set(role, slot.persons);
+      mine.set(action, slot);
+    }
+    return slot;
+  };
+  for (const record of actions) {
+    const { role, action, person } = record.entry;
+    const slot = slotOf(role, action, record.effect);
+    if (person) slot.persons.add(person);
+    slot.all.push(record);
+    if (!record.delivered) continue;
+    delivered.push(record);
+    slot.ofAction.push(record);
+    slot.ofEffect.push(record);
+    slot.byRole.push(record);
   }
   const authority = drill.manual.grading.authority;
   const gradeChanges = (byEffect.get('set-grade') ?? []).filter(
@@ -166,7 +197,7 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
     state,
     actions,
     delivered,
-    deliveredBy: (role, action) => byRoleAction.get(role)?.get(action) ?? NONE,
+    deliveredBy: (role, action) => slots.get(role)?.get(action)?.byRole ?? NONE,
     deliveredOf: (action) => byAction.get(action) ?? NONE,
     deliveredWith: (effect) => byEffect.get(effect) ?? NONE,
     actionsOf,

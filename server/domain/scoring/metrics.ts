@@ -1,5 +1,5 @@
 import type { ActionRecord } from '../engine/state.js';
-import { byMoment, type Moment, momentOf, type ScoringContext } from './context.js';
+import { byMoment, firstAfter, type Moment, momentOf, type ScoringContext } from './context.js';
 import { expectedGradeTimeline } from './grades.js';
 import type { Metric, Metrics } from './scorecard.js';
 
@@ -11,8 +11,12 @@ import type { Metric, Metrics } from './scorecard.js';
 export function measure(ctx: ScoringContext): Metrics {
   const fault = ctx.injects.find((i) => i.flags.includes('fault-visible'));
   const from = fault ? { t: fault.t, seq: fault.seq } : { t: 0, seq: ctx.state.startSeq ?? 0 };
-  const after = ctx.delivered.filter((r) => byMoment(momentOf(r), from) > 0);
-  const first = (effect: string) => after.find((r) => r.effect === effect);
+  // Each effect's delivered actions are in time order: the first after `from` is found by
+  // binary search, not by walking every action of a long log.
+  const first = (effect: string) => {
+    const list = ctx.deliveredWith(effect);
+    return list[firstAfter(list, from)];
+  };
   const metric = (record: ActionRecord | undefined): Metric => ({
     ms: record ? record.entry.t - from.t : undefined,
     from,
@@ -21,12 +25,14 @@ export function measure(ctx: ScoringContext): Metrics {
   const declared = first('declare');
   const closed = first('close');
   const windowStart = declared ? momentOf(declared) : from;
-  const notices = after.filter(
-    (r) =>
-      r.effect === 'external-notice' &&
-      byMoment(momentOf(r), windowStart) >= 0 &&
-      (!closed || byMoment(momentOf(r), momentOf(closed)) <= 0),
-  );
+  const allNotices = ctx.deliveredWith('external-notice');
+  const notices = allNotices
+    .slice(firstAfter(allNotices, from))
+    .filter(
+      (r) =>
+        byMoment(momentOf(r), windowStart) >= 0 &&
+        (!closed || byMoment(momentOf(r), momentOf(closed)) <= 0),
+    );
   const gaps = notices.map(
     (r, i) => r.entry.t - (i === 0 ? windowStart.t : (notices[i - 1]?.entry.t ?? 0)),
   );

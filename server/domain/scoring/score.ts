@@ -1,5 +1,5 @@
 import { compileDrill, type Drill } from '../drill.js';
-import type { LogEntry, OverrideEntry, StartedEntry } from '../schema/log.js';
+import type { LogEntry, NoteEntry, OverrideEntry, StartedEntry } from '../schema/log.js';
 import type { Manual, PassRule } from '../schema/manual.js';
 import type { Scenario } from '../schema/scenario.js';
 import { buildContext, type ScoringContext } from './context.js';
@@ -50,13 +50,12 @@ export function scoreDrill(
 ): Scorecard {
   const ctx = buildContext(drill, log, options.at);
   const judged = judgeSteps(ctx);
-  const overrides = ctx.entries.filter((e): e is OverrideEntry => e.type === 'override');
+  const { overrides, notes, started } = annotations(ctx.entries);
   const steps = applyStepOverrides(judged.steps, overrides);
   const rules = applyRuleOverrides(judgeRules(ctx, judged.completions), overrides);
   const grades = judgeGrades(ctx);
   const violations = rules.flatMap((r) => r.violations).filter((v) => !v.overridden);
   const { manual } = drill;
-  const started = ctx.entries.find((e): e is StartedEntry => e.type === 'drill-started');
 
   const roles = manual.roles.map((role): RoleScore => {
     const mine = steps.filter((s) => s.role === role.id);
@@ -109,16 +108,14 @@ export function scoreDrill(
     rules,
     grades,
     metrics: measure(ctx),
-    evaluator: evaluatorEntries(ctx, overrides),
-    decisions: ctx.delivered
-      .filter((r) => r.effect === 'decision')
-      .map((r) => ({
-        seq: r.entry.seq,
-        t: r.entry.t,
-        role: r.entry.role,
-        person: r.entry.person,
-        text: r.entry.text ?? Object.values(r.entry.fields).join(' '),
-      })),
+    evaluator: evaluatorEntries(ctx, overrides, notes),
+    decisions: ctx.deliveredWith('decision').map((r) => ({
+      seq: r.entry.seq,
+      t: r.entry.t,
+      role: r.entry.role,
+      person: r.entry.person,
+      text: r.entry.text ?? Object.values(r.entry.fields).join(' '),
+    })),
   };
 }
 
@@ -255,21 +252,37 @@ function integrity(
   return logged.hash === hash ? 'verified' : 'mismatch';
 }
 
+/** The log's overrides, notes and start entry: one walk over a log that may be long. */
+function annotations(entries: readonly LogEntry[]) {
+  const overrides: OverrideEntry[] = [];
+  const notes: NoteEntry[] = [];
+  let started: StartedEntry | undefined;
+  for (const e of entries) {
+    if (e.type === 'override') overrides.push(e);
+    else if (e.type === 'note') notes.push(e);
+    else if (e.type === 'drill-started') started ??= e;
+  }
+  return { overrides, notes, started };
+}
+
 function evaluatorEntries(
   ctx: ScoringContext,
   overrides: readonly OverrideEntry[],
+  notes: readonly NoteEntry[],
 ): Scorecard['evaluator'] {
-  return {
-    offPlatform: ctx.actions
-      .filter((a) => a.entry.recordedBy)
-      .map((a) => ({
+  const offPlatform: Scorecard['evaluator']['offPlatform'] = [];
+  for (const a of ctx.actions)
+    if (a.entry.recordedBy)
+      offPlatform.push({
         seq: a.entry.seq,
         t: a.entry.t,
         role: a.entry.role,
         action: a.entry.action,
-        by: a.entry.recordedBy ?? '',
+        by: a.entry.recordedBy,
         medium: a.entry.medium,
-      })),
+      });
+  return {
+    offPlatform,
     overrides: overrides.map((o) => ({
       seq: o.seq,
       by: o.by,
@@ -279,9 +292,7 @@ function evaluatorEntries(
           ? `step ${o.target.step}${o.target.occurrence ? ` #${o.target.occurrence}` : ''} → ${o.target.verdict}`
           : `rule ${o.target.rule} violation ${o.target.violation} → kept`,
     })),
-    notes: ctx.entries.flatMap((e) =>
-      e.type === 'note' ? [{ seq: e.seq, t: e.t, by: e.by, text: e.text }] : [],
-    ),
+    notes: notes.map((e) => ({ seq: e.seq, t: e.t, by: e.by, text: e.text })),
   };
 }
 

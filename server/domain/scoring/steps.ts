@@ -2,7 +2,7 @@ import { ms } from '../duration.js';
 import type { ActionRecord } from '../engine/state.js';
 import type { Step } from '../schema/manual.js';
 import { type AnchorOccurrence, anchorOccurrences, type Completion } from './anchors.js';
-import { byMoment, momentOf, type ScoringContext } from './context.js';
+import { byMoment, firstAfter, momentOf, type ScoringContext } from './context.js';
 import { type Occurrence, type StepVerdict, VERDICT_SEVERITY, type Verdict } from './scorecard.js';
 
 /** Whether an action does what a step asks, leaving aside the anchor. */
@@ -96,9 +96,15 @@ function judgeStep(
 ): { verdict: StepVerdict; completions: Completion[] } {
   const all = anchorOccurrences(ctx, step.anchor, step.role, completions);
   const anchors = step.repeat === 'once' ? all.slice(0, 1) : all;
-  const candidates = ctx
-    .deliveredBy(step.role, step.do.action)
-    .filter((record) => matchesStep(step, record));
+  // Every delivered action of the step's kind by its role, in time order; whether each does
+  // what the step asks is worked out only when a search reaches it, once (a long log has
+  // thousands of messages, and an occurrence is usually answered by one of the first after it).
+  const list = ctx.deliveredBy(step.role, step.do.action);
+  const known = new Uint8Array(list.length);
+  const isCandidate = (i: number) => {
+    if (known[i] === 0) known[i] = matchesStep(step, list[i] as ActionRecord) ? 1 : 2;
+    return known[i] === 1;
+  };
   const prerequisites = step.after.filter((id) => verdicts.get(id)?.verdict !== 'not_applicable');
   const unmetAt = (record: ActionRecord) =>
     prerequisites.find(
@@ -121,14 +127,12 @@ function judgeStep(
     const deadline = step.within === 'task' ? anchor.task?.deadline : anchor.t + ms(step.within);
     const fits = (record: ActionRecord) =>
       !used.has(record) && matchesOccurrence(step, record, anchor);
-    const action = candidates.find(
-      (record) => fits(record) && byMoment(momentOf(record), anchor) > 0,
-    );
+    const action = firstCandidate(list, firstAfter(list, anchor), isCandidate, fits);
     if (!action) {
       // Done only before its anchor, and before a prerequisite: out of order, not missed.
       const early =
         step.repeat === 'once'
-          ? candidates.find((record) => fits(record) && unmetAt(record))
+          ? firstCandidate(list, 0, isCandidate, (record) => fits(record) && unmetAt(record))
           : undefined;
       if (early) {
         done.push({ ...momentOf(early), record: early });
@@ -189,6 +193,20 @@ function judgeStep(
     },
     completions: done.sort(byMoment),
   };
+}
+
+/** The first record from index `from` on that is a candidate and passes `test`. */
+function firstCandidate(
+  list: readonly ActionRecord[],
+  from: number,
+  isCandidate: (i: number) => boolean,
+  test: (record: ActionRecord) => unknown,
+): ActionRecord | undefined {
+  for (let i = from; i < list.length; i++) {
+    const record = list[i] as ActionRecord;
+    if (isCandidate(i) && test(record)) return record;
+  }
+  return undefined;
 }
 
 function personOf(record: ActionRecord, fallback: string[]): string[] {
