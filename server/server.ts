@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -130,6 +130,7 @@ async function wire(options: StartOptions): Promise<RunningServer> {
     identify: identifySocket(catalogue, wall),
     runner: (id) => service.runner(id),
     stop: (id, by, reason) => service.stop(id, by, reason),
+    ready: () => ready,
   });
   const app = createApp({
     config: {
@@ -149,7 +150,11 @@ async function wire(options: StartOptions): Promise<RunningServer> {
       log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     testClock: options.testClock,
   });
-  http.on('request', app);
+  // Until its drills are recovered the server answers every request 503: a console whose
+  // board poll or socket reached a restarting server would otherwise be told its drill is not
+  // running (404), take the drill for over and stop reconnecting.
+  let ready = false;
+  http.on('request', (req, res) => (ready ? app(req, res) : answerStarting(req, res)));
   hub.attach(http);
 
   const demo = DemoFile.parse(
@@ -157,6 +162,7 @@ async function wire(options: StartOptions): Promise<RunningServer> {
   );
   const seeded = await seedDemo({ demo, catalogue, logs, library, baseUrl, now: wall.now() });
   await service.recover();
+  ready = true;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -176,6 +182,27 @@ async function wire(options: StartOptions): Promise<RunningServer> {
       await catalogue.close();
     },
   };
+}
+
+/** A request that came before the server was ready: try again in a moment. */
+function answerStarting(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  const page = (req.headers.accept ?? '').includes('text/html');
+  res.writeHead(503, {
+    'Content-Type': page ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
+    'Retry-After': '1',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    Connection: 'close',
+  });
+  res.end(
+    page
+      ? '<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="1">' +
+          '<title>Firedrill is starting</title><p>Firedrill is starting; this page will load in a moment.</p>'
+      : JSON.stringify({
+          error: { code: 'starting', message: 'the server is starting; try again in a moment' },
+        }),
+  );
 }
 
 /** A random secret kept in the data directory (for CSRF tokens), made on first start. */

@@ -33,6 +33,11 @@ export interface HubOptions {
   heartbeatMs?: number;
   /** A client whose unsent data passes this many bytes is cut loose (it resumes by reconnecting). */
   maxBufferedBytes?: number;
+  /**
+   * False while the server is still recovering its drills: an upgrade then is refused with
+   * 503, which a console retries, instead of the 404 a drill that is not running gets.
+   */
+  ready?: () => boolean;
 }
 
 interface Connection {
@@ -236,6 +241,8 @@ export class Hub implements DrillListener {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ws') return this.refuse(socket, 404, 'Not Found');
     if (!this.originAllowed(req)) return this.refuse(socket, 403, 'Forbidden');
+    if (this.options.ready && !this.options.ready())
+      return this.refuse(socket, 503, 'Service Unavailable');
     const identity = await this.options.identify(req).catch(() => undefined);
     const runner = identity && this.options.runner(identity.drillId);
     // An unknown token and a drill that has not started look the same from outside.

@@ -1,0 +1,119 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import request from 'supertest';
+import { ManualClock } from '../../server/runtime/clock.js';
+import { seededRandom } from '../../server/runtime/random.js';
+import { type RunningServer, type StartOptions, startServer } from '../../server/server.js';
+import { FileCatalogueStore } from '../../server/store/catalogue-file.js';
+import { FileEventLogStore } from '../../server/store/event-log-file.js';
+import { eventuallyAsync, T0, TestClient } from '../helpers/server.js';
+
+/** The file log, whose reads wait at a gate while it is closed: recovery stops there. */
+class GatedReads extends FileEventLogStore {
+  private gate?: Promise<void>;
+  private open?: () => void;
+  closeGate(): void {
+    this.gate = new Promise((resolve) => {
+      this.open = resolve;
+    });
+  }
+  openGate(): void {
+    this.open?.();
+    this.gate = undefined;
+  }
+  override async read(drillId: string) {
+    await this.gate;
+    return super.read(drillId);
+  }
+}
+
+/**
+ * A restarted server listens before it has recovered its drills. A participant console that
+ * reached it then (its board poll after the socket dropped) was told the drill does not exist
+ * (404), took the drill for over and stopped reconnecting. Until it is ready the server now
+ * answers 503 with Retry-After, and refuses sockets with 503, which consoles retry.
+ */
+describe('a server that is still recovering its drills', function () {
+  this.timeout(20_000);
+  let dir: string;
+  const clock = new ManualClock(T0);
+  const options = (logs: FileEventLogStore, port = 0): Promise<StartOptions> =>
+    FileCatalogueStore.open(dir).then((catalogue) => ({
+      dataDir: dir,
+      port,
+      wall: clock,
+      random: seededRandom(7),
+      rateLimitPerMinute: 0,
+      stores: { catalogue, logs },
+      log: () => {},
+    }));
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'firedrill-starting-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers 503 until its drills are back, then serves them', async () => {
+    const first = await startServer(await options(new FileEventLogStore(join(dir, 'drills'))));
+    const { drill, links } = await first.service.create({
+      scenario: 'kakao-pangyo-fire',
+      mode: 'now',
+      assignments: [{ role: 'operator', personId: first.catalogue.read().people[0]?.id }],
+    });
+    const token = new URL(links[0]?.url ?? '').pathname.split('/').at(-1) ?? '';
+    const { port } = first;
+    await first.close();
+
+    const logs = new GatedReads(join(dir, 'drills'));
+    logs.closeGate();
+    let second: RunningServer | undefined;
+    const starting = startServer(await options(logs, port)).then((s) => {
+      second = s;
+      return s;
+    });
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      // Listening, not ready: recovery waits at the gate.
+      const health = await eventuallyAsync(
+        'the restarted server to listen',
+        () =>
+          request(url)
+            .get('/healthz')
+            .catch(() => undefined),
+        10_000,
+      );
+      expect(health.status).to.equal(503);
+      expect(health.headers['retry-after']).to.equal('1');
+      expect(health.body.error.code).to.equal('starting');
+      const board = await request(url).get(`/api/board/${token}`).set('accept', 'application/json');
+      expect(board.status, 'the board of a drill being recovered').to.equal(503);
+      const page = await request(url).get(`/join/${token}`).set('accept', 'text/html');
+      expect(page.status).to.equal(503);
+      expect(page.text).to.include('http-equiv="refresh"');
+      const refused = await TestClient.open(`ws://127.0.0.1:${port}/ws?token=${token}`).then(
+        () => 'opened',
+        (error: Error) => error.message,
+      );
+      expect(refused).to.equal('refused: 503');
+      expect(second, 'started before its drills were recovered').to.equal(undefined);
+
+      logs.openGate();
+      await starting;
+      expect((await request(url).get('/healthz')).status).to.equal(200);
+      const live = await request(url).get(`/api/board/${token}`).set('accept', 'application/json');
+      expect(live.status).to.equal(200);
+      const client = await TestClient.open(`ws://127.0.0.1:${port}/ws?token=${token}`);
+      const welcome = await client.waitFor('welcome', (m) => m.type === 'welcome');
+      expect(welcome.role).to.equal('operator');
+      client.ws.close();
+      expect(second?.service.runner(drill.id)).to.not.equal(undefined);
+    } finally {
+      logs.openGate();
+      await (await starting).close();
+    }
+  });
+});
