@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import type { Express } from 'express';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from './cli/paths.js';
 import { createApp, identifySocket } from './http/app.js';
@@ -45,6 +46,8 @@ export interface RunningServer {
   url: string;
   port: number;
   http: Server;
+  /** The express app behind `http` (which answers 503 instead until the server is ready). */
+  app: Express;
   service: DrillService;
   hub: Hub;
   catalogue: CatalogueStore;
@@ -167,6 +170,7 @@ async function wire(options: StartOptions): Promise<RunningServer> {
     url: `http://127.0.0.1:${port}`,
     port,
     http,
+    app,
     service,
     hub,
     catalogue,

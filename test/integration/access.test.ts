@@ -123,10 +123,7 @@ interface RouterLayer {
 
 /** Every `METHOD /path` the express app answers, from its router stack, mounted routers included. */
 function registeredRoutes(server: RunningServer): string[] {
-  const app = server.http.listeners('request').find((l) => 'router' in l) as unknown as
-    | { router: { stack: RouterLayer[] } }
-    | undefined;
-  if (!app) throw new Error('the running server has no express app listening for requests');
+  const app = server.app as unknown as { router: { stack: RouterLayer[] } };
   const routes: string[] = [];
   const walk = (stack: RouterLayer[], prefix: string) => {
     for (const layer of stack) {
