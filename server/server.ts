@@ -188,20 +188,23 @@ async function wire(options: StartOptions): Promise<RunningServer> {
   };
 }
 
+/** Seconds a client is asked to wait before it tries a starting server again. */
+const RETRY_AFTER_S = 1;
+
 /** A request that came before the server was ready: try again in a moment. */
 function answerStarting(req: IncomingMessage, res: ServerResponse): void {
   req.resume();
   const page = (req.headers.accept ?? '').includes('text/html');
   res.writeHead(503, {
     'Content-Type': page ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
-    'Retry-After': '1',
+    'Retry-After': String(RETRY_AFTER_S),
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     Connection: 'close',
   });
   res.end(
     page
-      ? '<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="1">' +
+      ? `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="${RETRY_AFTER_S}">` +
           '<title>Firedrill is starting</title><p>Firedrill is starting; this page will load in a moment.</p>'
       : JSON.stringify({
           error: { code: 'starting', message: 'the server is starting; try again in a moment' },
