@@ -102,6 +102,10 @@ async function wire(options: StartOptions): Promise<RunningServer> {
   const port = (http.address() as AddressInfo).port;
   const baseUrl = options.baseUrl ?? `http://localhost:${port}`;
 
+  // Until its drills are recovered the server answers every request 503: a console whose
+  // board poll or socket reached a restarting server would otherwise be told its drill is not
+  // running (404), take the drill for over and stop reconnecting.
+  let ready = false;
   let hub: Hub | undefined;
   const service = new DrillService({
     catalogue,
@@ -153,18 +157,30 @@ async function wire(options: StartOptions): Promise<RunningServer> {
       log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     testClock: options.testClock,
   });
-  // Until its drills are recovered the server answers every request 503: a console whose
-  // board poll or socket reached a restarting server would otherwise be told its drill is not
-  // running (404), take the drill for over and stop reconnecting.
-  let ready = false;
   http.on('request', (req, res) => (ready ? app(req, res) : answerStarting(req, res)));
   hub.attach(http);
 
-  const demo = DemoFile.parse(
-    parse(await readFile(join(PROJECT_ROOT, 'drills', 'demo.yaml'), 'utf8')),
-  );
-  const seeded = await seedDemo({ demo, catalogue, logs, library, baseUrl, now: wall.now() });
-  await service.recover();
+  const close = async () => {
+    service.close();
+    hub?.close();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+    http.closeAllConnections();
+    await logs.close();
+    await catalogue.close();
+  };
+  let seeded: SeedResult | undefined;
+  try {
+    const demo = DemoFile.parse(
+      parse(await readFile(join(PROJECT_ROOT, 'drills', 'demo.yaml'), 'utf8')),
+    );
+    seeded = await seedDemo({ demo, catalogue, logs, library, baseUrl, now: wall.now() });
+    await service.recover();
+  } catch (error) {
+    // A start that fails stops what it started: nothing keeps listening or writing once the
+    // data directory's lock is let go.
+    await close();
+    throw error;
+  }
   ready = true;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -177,14 +193,7 @@ async function wire(options: StartOptions): Promise<RunningServer> {
     logs,
     library,
     seeded,
-    async close() {
-      service.close();
-      hub?.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeAllConnections();
-      await logs.close();
-      await catalogue.close();
-    },
+    close,
   };
 }
 

@@ -321,7 +321,7 @@ describe('web hardening', function () {
       );
       const cert = await readFile(join(dir, 'cert.pem'));
       // The same express app the server runs, behind a TLS listener.
-      const app = b.server.http.listeners('request')[0] as Parameters<typeof createServer>[1];
+      const app = b.server.app;
       const tls = createServer({ key: await readFile(join(dir, 'key.pem')), cert }, app);
       await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
       try {

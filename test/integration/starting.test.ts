@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -8,12 +9,19 @@ import { seededRandom } from '../../server/runtime/random.js';
 import { type RunningServer, type StartOptions, startServer } from '../../server/server.js';
 import { FileCatalogueStore } from '../../server/store/catalogue-file.js';
 import { FileEventLogStore } from '../../server/store/event-log-file.js';
-import { eventuallyAsync, T0, TestClient } from '../helpers/server.js';
+import { T0, TestClient } from '../helpers/server.js';
 
 /** The file log, whose reads wait at a gate while it is closed: recovery stops there. */
 class GatedReads extends FileEventLogStore {
   private gate?: Promise<void>;
   private open?: () => void;
+  private reach?: () => void;
+  /** Resolves once a read waits at the gate: the server is listening by then. */
+  readonly reached = new Promise<void>((resolve) => {
+    this.reach = resolve;
+  });
+  /** Set to make every read fail instead, as a damaged log would. */
+  failWith?: Error;
   closeGate(): void {
     this.gate = new Promise((resolve) => {
       this.open = resolve;
@@ -24,9 +32,21 @@ class GatedReads extends FileEventLogStore {
     this.gate = undefined;
   }
   override async read(drillId: string) {
+    if (this.failWith) throw this.failWith;
+    this.reach?.();
     await this.gate;
     return super.read(drillId);
   }
+}
+
+/** A port nothing listens on just now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /**
@@ -78,14 +98,8 @@ describe('a server that is still recovering its drills', function () {
     const url = `http://127.0.0.1:${port}`;
     try {
       // Listening, not ready: recovery waits at the gate.
-      const health = await eventuallyAsync(
-        'the restarted server to listen',
-        () =>
-          request(url)
-            .get('/healthz')
-            .catch(() => undefined),
-        10_000,
-      );
+      await logs.reached;
+      const health = await request(url).get('/healthz');
       expect(health.status).to.equal(503);
       expect(health.headers['retry-after']).to.equal('1');
       expect(health.body.error.code).to.equal('starting');
@@ -113,7 +127,43 @@ describe('a server that is still recovering its drills', function () {
       expect(second?.service.runner(drill.id)).to.not.equal(undefined);
     } finally {
       logs.openGate();
-      await (await starting).close();
+      // A start that failed must not hide the assertion that failed before it.
+      await starting.then(
+        (server) => server.close(),
+        () => undefined,
+      );
+    }
+  });
+
+  it('stops listening when its start fails, and lets go of the data directory', async () => {
+    const logs = new GatedReads(join(dir, 'drills'));
+    logs.failWith = new Error('disk on fire');
+    const port = await freePort();
+    const failed = await startServer(await options(logs, port)).then(
+      () => 'started',
+      (error: Error) => error.message,
+    );
+    expect(failed).to.equal('disk on fire');
+    const answer = await request(`http://127.0.0.1:${port}`)
+      .get('/healthz')
+      .then(
+        (res) => `answered ${res.status}`,
+        (error: Error) => (error.message.includes('ECONNREFUSED') ? 'refused' : error.message),
+      );
+    expect(answer, 'the failed start still listening').to.equal('refused');
+    // The first test left a running drill, so recovery read its log and failed. A second
+    // server over the same directory starts, recovers the drill and serves it.
+    const again = await startServer({
+      dataDir: dir,
+      wall: clock,
+      random: seededRandom(7),
+      rateLimitPerMinute: 0,
+      log: () => {},
+    });
+    try {
+      expect((await request(again.url).get('/healthz')).status).to.equal(200);
+    } finally {
+      await again.close();
     }
   });
 });

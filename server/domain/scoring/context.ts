@@ -134,7 +134,9 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
   };
   for (const p of state.participants) addPerson(p.role, p.person);
   // The lists an action of one kind by one role goes into, found once per pair (a long log has
-  // a few dozen pairs and 100,000 actions); its own list is what deliveredBy() answers.
+  // a few dozen pairs and 100,000 actions); its own list is what deliveredBy() answers. An
+  // action's effect comes from the drill's manual alone, so it is the same for every record of
+  // the pair.
   const slots = new Map<string, Map<string, Slot>>();
   const slotOf = (role: string, action: string, effect: string): Slot => {
     let mine = slots.get(role);
