@@ -9,25 +9,16 @@ import { type RunningServer, startServer } from '../../server/server.js';
 import { FileCatalogueStore } from '../../server/store/catalogue-file.js';
 import { FileEventLogStore } from '../../server/store/event-log-file.js';
 import type { AppendOptions } from '../../server/store/store.js';
+import { Gate } from '../helpers/gate.js';
 import { T0 } from '../helpers/server.js';
 
 const MIN = 60_000;
 
 /** The file log, whose appends wait at a gate while it is closed. */
 class GatedLogs extends FileEventLogStore {
-  private gate?: Promise<void>;
-  private open?: () => void;
-  closeGate(): void {
-    this.gate = new Promise((resolve) => {
-      this.open = resolve;
-    });
-  }
-  openGate(): void {
-    this.open?.();
-    this.gate = undefined;
-  }
+  readonly gate = new Gate();
   override async append(drillId: string, entries: readonly LogEntry[], options?: AppendOptions) {
-    await this.gate;
+    await this.gate.passed();
     return super.append(drillId, entries, options);
   }
 }
@@ -62,7 +53,7 @@ describe('settled() while a scheduled drill is starting', () => {
       at: new Date(clock.now() + 2 * MIN).toISOString(),
       assignments: [{ role: 'operator', bot: true }],
     });
-    logs.closeGate();
+    logs.gate.close();
     clock.advance(2 * MIN);
     let done = false;
     const settled = server.service.settled().then(() => {
@@ -70,7 +61,7 @@ describe('settled() while a scheduled drill is starting', () => {
     });
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
     expect(done, 'settled before the drill-started entry was written').to.equal(false);
-    logs.openGate();
+    logs.gate.open();
     await settled;
     expect(server.service.record(drill.id)?.status).to.equal('running');
     const { entries } = await logs.read(drill.id);

@@ -9,32 +9,17 @@ import { seededRandom } from '../../server/runtime/random.js';
 import { type RunningServer, type StartOptions, startServer } from '../../server/server.js';
 import { FileCatalogueStore } from '../../server/store/catalogue-file.js';
 import { FileEventLogStore } from '../../server/store/event-log-file.js';
+import { Gate } from '../helpers/gate.js';
 import { T0, TestClient } from '../helpers/server.js';
 
 /** The file log, whose reads wait at a gate while it is closed: recovery stops there. */
 class GatedReads extends FileEventLogStore {
-  private gate?: Promise<void>;
-  private open?: () => void;
-  private reach?: () => void;
-  /** Resolves once a read waits at the gate: the server is listening by then. */
-  readonly reached = new Promise<void>((resolve) => {
-    this.reach = resolve;
-  });
+  readonly gate = new Gate();
   /** Set to make every read fail instead, as a damaged log would. */
   failWith?: Error;
-  closeGate(): void {
-    this.gate = new Promise((resolve) => {
-      this.open = resolve;
-    });
-  }
-  openGate(): void {
-    this.open?.();
-    this.gate = undefined;
-  }
   override async read(drillId: string) {
     if (this.failWith) throw this.failWith;
-    this.reach?.();
-    await this.gate;
+    await this.gate.passed();
     return super.read(drillId);
   }
 }
@@ -89,7 +74,7 @@ describe('a server that is still recovering its drills', function () {
     await first.close();
 
     const logs = new GatedReads(join(dir, 'drills'));
-    logs.closeGate();
+    logs.gate.close();
     let second: RunningServer | undefined;
     const starting = startServer(await options(logs, port)).then((s) => {
       second = s;
@@ -98,7 +83,7 @@ describe('a server that is still recovering its drills', function () {
     const url = `http://127.0.0.1:${port}`;
     try {
       // Listening, not ready: recovery waits at the gate.
-      await logs.reached;
+      await logs.gate.reached;
       const health = await request(url).get('/healthz');
       expect(health.status).to.equal(503);
       expect(health.headers['retry-after']).to.equal('1');
@@ -115,7 +100,7 @@ describe('a server that is still recovering its drills', function () {
       expect(refused).to.equal('refused: 503');
       expect(second, 'started before its drills were recovered').to.equal(undefined);
 
-      logs.openGate();
+      logs.gate.open();
       await starting;
       expect((await request(url).get('/healthz')).status).to.equal(200);
       const live = await request(url).get(`/api/board/${token}`).set('accept', 'application/json');
@@ -126,7 +111,7 @@ describe('a server that is still recovering its drills', function () {
       client.ws.close();
       expect(second?.service.runner(drill.id)).to.not.equal(undefined);
     } finally {
-      logs.openGate();
+      logs.gate.open();
       // A start that failed must not hide the assertion that failed before it.
       await starting.then(
         (server) => server.close(),
