@@ -37,6 +37,11 @@ export interface StartOptions {
   pager?: Pager;
   /** Test mode: this manual clock is the wall clock and tests advance it over HTTP. */
   testClock?: ManualClock;
+  /**
+   * Called once the port is open, before the drills are recovered (until they are, the server
+   * answers 503): a test or supervisor can watch a start that is under way.
+   */
+  onListening?: (port: number) => void;
   /** Stores to use instead of files (tests). */
   stores?: { catalogue: CatalogueStore; logs: EventLogStore };
   log?: (message: string) => void;
@@ -100,6 +105,7 @@ async function wire(options: StartOptions): Promise<RunningServer> {
     });
   });
   const port = (http.address() as AddressInfo).port;
+  options.onListening?.(port);
   const baseUrl = options.baseUrl ?? `http://localhost:${port}`;
 
   // Until its drills are recovered the server answers every request 503: a console whose

@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -24,16 +23,6 @@ class GatedReads extends FileEventLogStore {
   }
 }
 
-/** A port nothing listens on just now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * A restarted server listens before it has recovered its drills. A participant console that
  * reached it then (its board poll after the socket dropped) was told the drill does not exist
@@ -44,16 +33,23 @@ describe('a server that is still recovering its drills', function () {
   this.timeout(20_000);
   let dir: string;
   const clock = new ManualClock(T0);
-  const options = (logs: FileEventLogStore, port = 0): Promise<StartOptions> =>
-    FileCatalogueStore.open(dir).then((catalogue) => ({
+  /** Options over `dir` and `logs`, on port 0; `listening` resolves with the port once open. */
+  const options = async (logs: FileEventLogStore) => {
+    let opened: (port: number) => void = () => {};
+    const listening = new Promise<number>((resolve) => {
+      opened = resolve;
+    });
+    const start: StartOptions = {
       dataDir: dir,
-      port,
       wall: clock,
       random: seededRandom(7),
       rateLimitPerMinute: 0,
-      stores: { catalogue, logs },
+      stores: { catalogue: await FileCatalogueStore.open(dir), logs },
       log: () => {},
-    }));
+      onListening: opened,
+    };
+    return { start, listening };
+  };
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'firedrill-starting-'));
@@ -63,23 +59,26 @@ describe('a server that is still recovering its drills', function () {
   });
 
   it('answers 503 until its drills are back, then serves them', async () => {
-    const first = await startServer(await options(new FileEventLogStore(join(dir, 'drills'))));
+    const first = await startServer(
+      (await options(new FileEventLogStore(join(dir, 'drills')))).start,
+    );
     const { drill, links } = await first.service.create({
       scenario: 'kakao-pangyo-fire',
       mode: 'now',
       assignments: [{ role: 'operator', personId: first.catalogue.read().people[0]?.id }],
     });
     const token = new URL(links[0]?.url ?? '').pathname.split('/').at(-1) ?? '';
-    const { port } = first;
     await first.close();
 
     const logs = new GatedReads(join(dir, 'drills'));
     logs.gate.close();
     let second: RunningServer | undefined;
-    const starting = startServer(await options(logs, port)).then((s) => {
+    const { start, listening } = await options(logs);
+    const starting = startServer(start).then((s) => {
       second = s;
       return s;
     });
+    const port = await listening;
     const url = `http://127.0.0.1:${port}`;
     try {
       // Listening, not ready: recovery waits at the gate.
@@ -123,12 +122,13 @@ describe('a server that is still recovering its drills', function () {
   it('stops listening when its start fails, and lets go of the data directory', async () => {
     const logs = new GatedReads(join(dir, 'drills'));
     logs.failWith = new Error('disk on fire');
-    const port = await freePort();
-    const failed = await startServer(await options(logs, port)).then(
+    const { start, listening } = await options(logs);
+    const failed = await startServer(start).then(
       () => 'started',
       (error: Error) => error.message,
     );
     expect(failed).to.equal('disk on fire');
+    const port = await listening;
     const answer = await request(`http://127.0.0.1:${port}`)
       .get('/healthz')
       .then(
