@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { ManualClock } from '../../server/runtime/clock.js';
-import { seededRandom } from '../../server/runtime/random.js';
 import { startServer } from '../../server/server.js';
 import {
   TestClient as Client,
   startTestServer,
   type TestClient,
   type TestServer,
+  testServerOptions,
 } from '../helpers/server.js';
 import { ROLES, schedulePangyoDrill } from './pangyo-drill.js';
 import { actionClientIds, checkDataDir } from './store-check.js';
@@ -115,13 +115,7 @@ describe('a backup copied while the server runs (catalogue first, then drills/)'
         'acked before the copy',
       ).to.deep.equal([]);
       const clock = new ManualClock(t.clock.now());
-      const restored = await startServer({
-        dataDir: dir,
-        wall: clock,
-        random: seededRandom(7),
-        rateLimitPerMinute: 0,
-        log: () => {},
-      });
+      const restored = await startServer(testServerOptions(dir, clock));
       try {
         expect(restored.seeded, 'a restored copy is not seeded again').to.equal(undefined);
         for (const drill of [first, second]) {

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { ManualClock } from '../../server/runtime/clock.js';
 import type { Pager } from '../../server/runtime/drill-service.js';
 import { seededRandom } from '../../server/runtime/random.js';
-import { type RunningServer, startServer } from '../../server/server.js';
+import { type RunningServer, type StartOptions, startServer } from '../../server/server.js';
 
 /** 2026-11-25 10:00 KST, a Wednesday: inside usual allowed hours. */
 export const T0 = Date.UTC(2026, 10, 25, 1, 0, 0);
@@ -42,6 +42,25 @@ export async function signIn(url: string, username: string, password: string): P
 }
 
 /**
+ * What every test server runs with: `dataDir`, the manual `clock` as its wall clock, a seeded
+ * random source, no rate limit and no log lines; `extra` adds or overrides the rest.
+ */
+export function testServerOptions(
+  dataDir: string,
+  clock: ManualClock,
+  extra: Partial<StartOptions> = {},
+): StartOptions {
+  return {
+    dataDir,
+    wall: clock,
+    random: seededRandom(7),
+    rateLimitPerMinute: 0,
+    log: () => {},
+    ...extra,
+  };
+}
+
+/**
  * Starts the real server on a loopback port over a fresh data directory, with a manual wall
  * clock and a seeded random source, so tests drive time instead of waiting for it.
  */
@@ -60,17 +79,14 @@ export async function startTestServer(
   // restart() comes back on the same port, so that an open page or a kept URL finds it again.
   let port = 0;
   const boot = async () => {
-    const started = await startServer({
-      dataDir,
-      port,
-      wall: clock,
-      random: seededRandom(7),
-      rateLimitPerMinute: 0,
-      pager: options.pager,
-      maxBufferedBytes: options.maxBufferedBytes,
-      heartbeatClock: options.heartbeatClock,
-      log: () => {},
-    });
+    const started = await startServer(
+      testServerOptions(dataDir, clock, {
+        port,
+        pager: options.pager,
+        maxBufferedBytes: options.maxBufferedBytes,
+        heartbeatClock: options.heartbeatClock,
+      }),
+    );
     port = started.port;
     return started;
   };

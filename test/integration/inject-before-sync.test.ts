@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { ManualClock } from '../../server/runtime/clock.js';
-import { seededRandom } from '../../server/runtime/random.js';
 import { type RunningServer, startServer } from '../../server/server.js';
 import { FileCatalogueStore } from '../../server/store/catalogue-file.js';
 import { FileEventLogStore, type LogFs } from '../../server/store/event-log-file.js';
@@ -16,6 +15,7 @@ import {
   socketUrl,
   T0,
   TestClient,
+  testServerOptions,
 } from '../helpers/server.js';
 
 const MIN = 60_000;
@@ -93,17 +93,14 @@ describe('injects are sent once written; acks wait for fdatasync', function () {
     dataDir = await mkdtemp(join(tmpdir(), 'firedrill-held-sync-'));
     gate = new SyncGate();
     clock = new ManualClock(T0);
-    server = await startServer({
-      dataDir,
-      wall: clock,
-      random: seededRandom(7),
-      rateLimitPerMinute: 0,
-      stores: {
-        catalogue: await FileCatalogueStore.open(dataDir),
-        logs: new FileEventLogStore(join(dataDir, 'drills'), { fs: gate.fs }),
-      },
-      log: () => {},
-    });
+    server = await startServer(
+      testServerOptions(dataDir, clock, {
+        stores: {
+          catalogue: await FileCatalogueStore.open(dataDir),
+          logs: new FileEventLogStore(join(dataDir, 'drills'), { fs: gate.fs }),
+        },
+      }),
+    );
     staff = await signIn(server.url, 'facilitator', server.seeded?.password as string);
     const drill = await schedulePangyoDrill(staff);
     drillId = drill.id;

@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { LogEntry } from '../../server/domain/schema/log.js';
 import { ManualClock } from '../../server/runtime/clock.js';
-import { seededRandom } from '../../server/runtime/random.js';
 import { type RunningServer, startServer } from '../../server/server.js';
 import { FileCatalogueStore } from '../../server/store/catalogue-file.js';
 import { FileEventLogStore } from '../../server/store/event-log-file.js';
 import type { AppendOptions } from '../../server/store/store.js';
 import { Gate } from '../helpers/gate.js';
-import { T0 } from '../helpers/server.js';
+import { T0, testServerOptions } from '../helpers/server.js';
 
 const MIN = 60_000;
 
@@ -32,14 +31,11 @@ describe('settled() while a scheduled drill is starting', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'firedrill-settled-'));
     logs = new GatedLogs(join(dir, 'drills'));
-    server = await startServer({
-      dataDir: dir,
-      wall: clock,
-      random: seededRandom(7),
-      rateLimitPerMinute: 0,
-      stores: { catalogue: await FileCatalogueStore.open(dir), logs },
-      log: () => {},
-    });
+    server = await startServer(
+      testServerOptions(dir, clock, {
+        stores: { catalogue: await FileCatalogueStore.open(dir), logs },
+      }),
+    );
   });
   after(async () => {
     await server.close();

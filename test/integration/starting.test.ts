@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { ManualClock } from '../../server/runtime/clock.js';
-import { seededRandom } from '../../server/runtime/random.js';
-import { type RunningServer, type StartOptions, startServer } from '../../server/server.js';
+import { type RunningServer, startServer } from '../../server/server.js';
 import { FileCatalogueStore } from '../../server/store/catalogue-file.js';
 import { FileEventLogStore } from '../../server/store/event-log-file.js';
 import { Gate } from '../helpers/gate.js';
-import { T0, TestClient } from '../helpers/server.js';
+import { T0, TestClient, testServerOptions } from '../helpers/server.js';
 
 /** The file log, whose reads wait at a gate while it is closed: recovery stops there. */
 class GatedReads extends FileEventLogStore {
@@ -39,15 +38,10 @@ describe('a server that is still recovering its drills', function () {
     const listening = new Promise<number>((resolve) => {
       opened = resolve;
     });
-    const start: StartOptions = {
-      dataDir: dir,
-      wall: clock,
-      random: seededRandom(7),
-      rateLimitPerMinute: 0,
+    const start = testServerOptions(dir, clock, {
       stores: { catalogue: await FileCatalogueStore.open(dir), logs },
-      log: () => {},
       onListening: opened,
-    };
+    });
     return { start, listening };
   };
 
@@ -138,13 +132,7 @@ describe('a server that is still recovering its drills', function () {
     expect(answer, 'the failed start still listening').to.equal('refused');
     // The first test left a running drill, so recovery read its log and failed. A second
     // server over the same directory starts, recovers the drill and serves it.
-    const again = await startServer({
-      dataDir: dir,
-      wall: clock,
-      random: seededRandom(7),
-      rateLimitPerMinute: 0,
-      log: () => {},
-    });
+    const again = await startServer(testServerOptions(dir, clock));
     try {
       expect((await request(again.url).get('/healthz')).status).to.equal(200);
     } finally {
