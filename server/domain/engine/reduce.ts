@@ -1,5 +1,6 @@
 import { channelMembers, type Drill } from '../drill.js';
 import { parseDuration } from '../duration.js';
+import { mapIn } from '../maps.js';
 import type { ActionLogEntry, LogEntry } from '../schema/log.js';
 import type { InjectEffects } from '../schema/scenario.js';
 import { nextDue } from './due.js';
@@ -176,17 +177,7 @@ const NOBODY: readonly string[] = Object.freeze([]);
  */
 const channelAudiences = new WeakMap<Drill, Map<string, Map<string, string[]>>>();
 function othersOnChannel(drill: Drill, channel: string, role: string): string[] {
-  // Plain look-ups, no closures: this runs for every action folded.
-  let byChannel = channelAudiences.get(drill);
-  if (!byChannel) {
-    byChannel = new Map();
-    channelAudiences.set(drill, byChannel);
-  }
-  let byRole = byChannel.get(channel);
-  if (!byRole) {
-    byRole = new Map();
-    byChannel.set(channel, byRole);
-  }
+  const byRole = mapIn(mapIn(channelAudiences, drill), channel);
   let others = byRole.get(role);
   if (!others) {
     others = Object.freeze(channelMembers(drill, channel).filter((r) => r !== role)) as string[];

@@ -1,6 +1,7 @@
 import type { Drill } from '../drill.js';
 import { fold } from '../engine/reduce.js';
 import type { ActionRecord, DeliveredInject, DrillState } from '../engine/state.js';
+import { listIn, mapIn } from '../maps.js';
 import type { LogEntry } from '../schema/log.js';
 
 /** A moment in the log: drill time, and the sequence number that breaks ties. */
@@ -53,16 +54,6 @@ function inOrder<T>(items: readonly T[], order: (a: T, b: T) => number): readonl
   for (let i = 1; i < items.length; i++)
     if (order(items[i - 1] as T, items[i] as T) > 0) return [...items].sort(order);
   return items;
-}
-
-/** The list under `key`, made empty on first use. */
-function listIn<K, V>(map: Map<K, V[]>, key: K): V[] {
-  let list = map.get(key);
-  if (!list) {
-    list = [];
-    map.set(key, list);
-  }
-  return list;
 }
 
 /** Where an action of one kind by one role is indexed. */
@@ -139,11 +130,7 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
   // the pair.
   const slots = new Map<string, Map<string, Slot>>();
   const slotOf = (role: string, action: string, effect: string): Slot => {
-    let mine = slots.get(role);
-    if (!mine) {
-      mine = new Map();
-      slots.set(role, mine);
-    }
+    const mine = mapIn(slots, role);
     let slot = mine.get(action);
     if (!slot) {
       slot = {
