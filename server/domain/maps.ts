@@ -27,3 +27,13 @@ export function listIn<K, V>(map: Keyed<K, V[]>, key: K): V[] {
   }
   return list;
 }
+
+/** The set under `key`, made empty on first use. */
+export function setIn<K, V>(map: Keyed<K, Set<V>>, key: K): Set<V> {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  return set;
+}

@@ -1,7 +1,7 @@
 import type { Drill } from '../drill.js';
 import { fold } from '../engine/reduce.js';
 import type { ActionRecord, DeliveredInject, DrillState } from '../engine/state.js';
-import { listIn, mapIn } from '../maps.js';
+import { listIn, mapIn, setIn } from '../maps.js';
 import type { LogEntry } from '../schema/log.js';
 
 /** A moment in the log: drill time, and the sequence number that breaks ties. */
@@ -117,13 +117,7 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
   const byEffect = new Map<string, ActionRecord[]>();
   const allByAction = new Map<string, ActionRecord[]>();
   const persons = new Map<string, Set<string>>();
-  const addPerson = (role: string, person?: string) => {
-    if (!person) return;
-    const set = persons.get(role);
-    if (set) set.add(person);
-    else persons.set(role, new Set([person]));
-  };
-  for (const p of state.participants) addPerson(p.role, p.person);
+  for (const p of state.participants) if (p.person) setIn(persons, p.role).add(p.person);
   // The lists an action of one kind by one role goes into, found once per pair (a long log has
   // a few dozen pairs and 100,000 actions); its own list is what deliveredBy() answers. An
   // action's effect comes from the drill's manual alone, so it is the same for every record of
@@ -138,9 +132,8 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
         ofAction: listIn(byAction, action),
         ofEffect: listIn(byEffect, effect),
         byRole: [],
-        persons: persons.get(role) ?? new Set(),
+        persons: setIn(persons, role),
       };
-      persons.set(role, slot.persons);
       mine.set(action, slot);
     }
     return slot;
