@@ -12,7 +12,7 @@ import { DrillTime, FileVersion, LogEntry } from '../domain/schema/log.js';
  * logs and every error message behave exactly as before.
  */
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 type Rebuild = (value: unknown) => unknown;
 
 /** For each transform in the log schema: the JSON types it passes through unchanged. */
@@ -143,10 +143,18 @@ interface Branch {
   rebuild: Rebuild;
 }
 
-let branches: Map<string, Branch> | undefined;
+/** The log entry schema as the fast paths use it: each entry type's branch, and ajv to compile. */
+export interface LogSchema {
+  /** Each type's branch of the narrowed JSON Schema (an object schema), by the type's name. */
+  readonly branches: ReadonlyMap<string, Json>;
+  compile(schema: Json): ValidateFunction;
+}
+
+let compiled: { schema: LogSchema; branches: Map<string, Branch> } | undefined;
 
 /** Compiles the fast path on first use, so a process that reads no log never loads ajv. */
-function compileBranches(): Map<string, Branch> {
+function compileSchema(): { schema: LogSchema; branches: Map<string, Branch> } {
+  if (compiled) return compiled;
   const require = createRequire(import.meta.url);
   const Ajv2020 = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js').default;
   const ajv = new Ajv2020({
@@ -156,15 +164,22 @@ function compileBranches(): Map<string, Branch> {
     unicodeRegExp: false,
   });
   const compile = (schema: Json) => ajv.compile(schema);
-  const schema = narrowedSchema();
-  const map = new Map<string, Branch>();
-  for (const branch of schema.oneOf as Json[]) {
+  const json = new Map<string, Json>();
+  const branches = new Map<string, Branch>();
+  for (const branch of narrowedSchema().oneOf as Json[]) {
     const type = ((branch.properties as Record<string, Json>).type as Json).const as string;
     const rebuild = rebuilder(branch, compile);
     if (!rebuild) throw new Error(`log entry '${type}' is not an object schema`);
-    map.set(type, { accepts: compile(branch), rebuild });
+    json.set(type, branch);
+    branches.set(type, { accepts: compile(branch), rebuild });
   }
-  return map;
+  compiled = { schema: { branches: json, compile }, branches };
+  return compiled;
+}
+
+/** The narrowed log entry schema and its compiler (compiled on first use). */
+export function logSchema(): LogSchema {
+  return compileSchema().schema;
 }
 
 /**
@@ -175,8 +190,7 @@ export function fastLogEntry(value: unknown): LogEntry | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const type = (value as Json).type;
   if (typeof type !== 'string') return undefined;
-  branches ??= compileBranches();
-  const branch = branches.get(type);
+  const branch = compileSchema().branches.get(type);
   if (!branch?.accepts(value)) return undefined;
   return branch.rebuild(value) as LogEntry;
 }

@@ -3,6 +3,7 @@ import * as nodeFs from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LogEntry } from '../domain/schema/log.js';
 import { fastLogEntry } from '../load/fast-log-entry.js';
+import { LogLineScanner } from '../load/fast-log-line.js';
 import { formatPath, zodProblems } from '../load/problems.js';
 import { type AppendOptions, CorruptStoreError, type EventLogStore } from './store.js';
 
@@ -75,6 +76,7 @@ export function parseLogBytes(
   // Decoded once and sliced by line: cheaper than decoding each line. A newline byte is never
   // part of a multi-byte character, so byte offsets are found from the bytes where needed.
   const text = bytes.toString('utf8');
+  const scanner = new LogLineScanner(text);
   let start = 0;
   let line = 0;
   while (start < text.length) {
@@ -83,7 +85,9 @@ export function parseLogBytes(
     // No newline: the writer died before finishing the line, whether or not the JSON is whole.
     if (end === -1)
       return { entries, goodBytes: bytes.lastIndexOf(NEWLINE) + 1, droppedTornLine: true };
-    const problem = parseLine(text.slice(start, end), entries, shared);
+    const scanned = scanner.scan(start, end);
+    const problem = scanned ? undefined : parseLine(text.slice(start, end), entries, shared);
+    if (scanned) entries.push(scanned);
     if (problem) {
       if (end + 1 === text.length) {
         const goodBytes = bytes.length < 2 ? 0 : bytes.lastIndexOf(NEWLINE, bytes.length - 2) + 1;

@@ -1,0 +1,435 @@
+import type { LogEntry } from '../domain/schema/log.js';
+import { type Json, logSchema } from './fast-log-entry.js';
+
+/**
+ * A faster path still for the lines the store writes: reads a log line straight into the entry
+ * zod would return, without JSON.parse. JSON.parse builds every entry from generic JSON and
+ * the fast path then checks it against the schema; for a log of 100,000 entries that is most of
+ * what reading it costs. A line the store wrote has a known form (compact JSON, keys in the
+ * schema's order, defaults filled in), so each entry type's form is compiled once from the same
+ * narrowed JSON Schema the fast path checks against: which keys, in which order, which are
+ * needed, and how each value reads and is checked.
+ *
+ * The scanner only says yes to a line whose JSON it reads exactly as JSON.parse would and whose
+ * entry the schema accepts unchanged; anything else (white space, escapes, numbers with a
+ * fraction or exponent, keys out of order, nested objects, a missing default, a bad value) it
+ * leaves to the path that parses and explains it. So it never accepts what zod refuses, and
+ * what it returns deep-equals (keys in order) what that path returns.
+ */
+
+/** How a property's value is read: those the scanner does not read send the line to the slow path. */
+type Reader = 'integer' | 'string' | 'boolean' | 'strings' | 'record' | 'type';
+
+interface Field {
+  key: string;
+  /** The text before the value: `,"key":` (`{"key":` for the first). */
+  head: string;
+  /** The key's first character (after the head's two): most absent keys are told by it alone. */
+  initial: number;
+  /** Whether a line without it is for the slow path: required, or zod would fill a default. */
+  needed: boolean;
+  reader?: Reader;
+  /** The property's own schema, when the reader's JSON type is not all it asks. */
+  accepts?: (value: unknown) => boolean;
+  /** Index of the pool of strings read for this field. */
+  pool: number;
+}
+
+/** Makes an entry of the values read, in order. */
+type Maker = (values: readonly unknown[]) => Json;
+
+interface Form {
+  /** The fields after `type`. */
+  fields: Field[];
+  /** Every key of the type, in the schema's order. */
+  keys: string[];
+  /** A maker for each set of keys a line had (a bit a key of `keys`). */
+  makers: Map<number, Maker>;
+}
+
+interface Forms {
+  /** The fields up to and including `type`, the same in every entry type. */
+  head: Field[];
+  forms: Map<string, Form>;
+  pools: number;
+}
+
+/**
+ * A function that makes an object with `keys`, from values in that order. Made with `new
+ * Function`, as ajv makes its checks, so that each entry is built by one object literal: V8 then
+ * sizes it once for its keys, where adding them one by one reallocates and reshapes it on the
+ * way (measured: twice the time, and the garbage). The keys come from the log schema.
+ */
+function maker(keys: readonly string[]): Maker {
+  const body = keys.map((key, i) => `${JSON.stringify(key)}: values[${i}]`).join(', ');
+  return new Function('values', `return { ${body} };`) as Maker;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const ZERO = 0x30;
+const NINE = 0x39;
+/** More digits than this may not be a safe integer: the slow path decides. */
+const MAX_DIGITS = 15;
+
+/**
+ * Characters a JSON string must escape. A line with one raw in a string is not JSON (it can
+ * be nowhere else in a line the scanner reads): JSON.parse refuses it, and so must the scanner.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point.
+const CONTROL = /[\x00-\x1f]/;
+
+/** Whether the character at `at` follows an odd number of backslashes. */
+function isEscaped(text: string, at: number): boolean {
+  let before = at - 1;
+  while (text.charCodeAt(before) === BACKSLASH) before--;
+  return (at - 1 - before) % 2 === 1;
+}
+
+/** Which reader a property's JSON Schema allows, if the scanner can read it. */
+function readerOf(schema: Json): Reader | undefined {
+  if (schema.type === 'integer') return 'integer';
+  if (schema.type === 'string') return 'string';
+  if (schema.type === 'boolean') return 'boolean';
+  const items = schema.items as Json | undefined;
+  if (schema.type === 'array' && items?.type === 'string') return 'strings';
+  const values = schema.additionalProperties as Json | undefined;
+  if (schema.type === 'object' && !schema.properties && values?.type === 'string') return 'record';
+  return undefined;
+}
+
+function fieldsOf(
+  branch: Json,
+  compile: (schema: Json) => (value: unknown) => boolean,
+  poolOf: () => number,
+): Field[] {
+  const properties = branch.properties as Record<string, Json>;
+  const required = new Set(branch.required as string[]);
+  if (branch.additionalProperties !== false)
+    throw new Error('the log line scanner reads only strict objects');
+  return Object.entries(properties).map(([key, schema], i): Field => {
+    const reader = key === 'type' ? 'type' : readerOf(schema);
+    // Beyond the JSON type its reader gives, what the schema asks of the value (a pattern, a
+    // minimum, an enum): checked by ajv, compiled from the property's schema.
+    const asks = Object.keys(schema).some((k) => k !== 'type' && k !== 'default');
+    return {
+      key,
+      head: `${i === 0 ? '{' : ','}${JSON.stringify(key)}:`,
+      initial: JSON.stringify(key).charCodeAt(1),
+      needed: required.has(key) || 'default' in schema,
+      reader,
+      accepts: reader && reader !== 'type' && asks ? compile(schema) : undefined,
+      pool: poolOf(),
+    };
+  });
+}
+
+let forms: Forms | undefined;
+
+/** Compiles each entry type's form from the log schema, on first use. */
+function compileForms(): Forms {
+  const { branches, compile } = logSchema();
+  // One pool a field, not a key: a string checked for one type's field may not pass another's.
+  let pools = 0;
+  const poolOf = () => pools++;
+  let head: Field[] | undefined;
+  let first: Json | undefined;
+  const forms = new Map<string, Form>();
+  for (const [type, branch] of branches) {
+    const fields = fieldsOf(branch, compile, poolOf);
+    const at = fields.findIndex((f) => f.key === 'type');
+    const mine = fields.slice(0, at + 1);
+    // Every type must start alike, so that the type is known by the time it matters.
+    head ??= mine;
+    const same = (a: Field[], b: Field[]) =>
+      a.length === b.length &&
+      a.every(
+        (f, i) => f.key === b[i]?.key && f.needed === b[i]?.needed && f.reader === b[i]?.reader,
+      );
+    const schemas = (b: Json) =>
+      JSON.stringify(mine.map((f) => (f.key === 'type' ? null : (b.properties as Json)[f.key])));
+    first ??= branch;
+    if (at < 0 || !head[0]?.needed || !same(head, mine) || schemas(first) !== schemas(branch))
+      throw new Error(
+        `log entry '${type}' does not start as the others do: the scanner needs it to`,
+      );
+    if (fields.length > 30)
+      throw new Error(`log entry '${type}' has more keys than the scanner reads`);
+    forms.set(type, {
+      fields: fields.slice(at + 1),
+      keys: fields.map((f) => f.key),
+      makers: new Map(),
+    });
+  }
+  if (!head) throw new Error('the log schema has no entry types');
+  return { head, forms, pools };
+}
+
+/**
+ * Strings read for one key: a log repeats a handful of roles, actions, channels and persons,
+ * and runs of one wall time. Handing back the first copy saves building (and checking) each
+ * again and keeps one string alive instead of 100,000; a key whose values rarely repeat (free
+ * text) stops being looked up once that shows.
+ */
+class Pool {
+  readonly values: string[] = [];
+  last: string | undefined;
+  off = false;
+  private lookups = 0;
+  private hits = 0;
+
+  add(value: string): void {
+    this.last = value;
+    if (this.values.length < MAX_POOLED) this.values.push(value);
+    this.count(false);
+  }
+
+  hit(value: string): string {
+    this.last = value;
+    this.count(true);
+    return value;
+  }
+
+  /** After a trial, a pool that found fewer than half of its strings stops looking. */
+  private count(hit: boolean): void {
+    if (hit) this.hits++;
+    if (++this.lookups === TRIAL && this.hits * 2 < TRIAL) this.off = true;
+  }
+}
+const MAX_POOLED = 64;
+const TRIAL = 128;
+
+/** Reads the lines of one log (one scanner a read: its pools are that log's strings). */
+export class LogLineScanner {
+  private readonly forms: Forms;
+  private readonly pools: Pool[];
+  /** Where the next backslash is, found once for all the lines before it. */
+  private escapeAt = -1;
+  /** Whether the last string read was one of its pool's, or had escapes. */
+  private pooled = false;
+  private escaped = false;
+  private pos = 0;
+  /** The values of the line being read, in order, and how many. */
+  private readonly values: unknown[] = [];
+  private count = 0;
+
+  constructor(private readonly text: string) {
+    forms ??= compileForms();
+    this.forms = forms;
+    this.pools = Array.from({ length: forms.pools }, () => new Pool());
+  }
+
+  /**
+   * The entry on the text from `start` to `end` (a line, without its newline), or undefined
+   * when the line is for JSON.parse and the schema to read or explain.
+   */
+  scan(start: number, end: number): LogEntry | undefined {
+    const text = this.text;
+    // In a line without a backslash, every string ends at the next quote.
+    if (this.escapeAt < start) {
+      const at = text.indexOf('\\', start);
+      this.escapeAt = at === -1 ? text.length : at;
+    }
+    this.pos = start;
+    this.count = 0;
+    const { head, forms } = this.forms;
+    let mask = this.fields(head, 0, end);
+    if (mask < 0) return undefined;
+    const form = forms.get(this.values[this.count - 1] as string);
+    if (!form) return undefined;
+    const more = this.fields(form.fields, head.length, end);
+    if (more < 0) return undefined;
+    if (this.pos !== end - 1 || text.charCodeAt(this.pos) !== CLOSE_BRACE) return undefined;
+    mask |= more;
+    let make = form.makers.get(mask);
+    if (!make) {
+      make = maker(form.keys.filter((_, i) => mask & (1 << i)));
+      form.makers.set(mask, make);
+    }
+    return make(this.values) as LogEntry;
+  }
+
+  /**
+   * Reads `fields` into `values`: a bit a field read (the first field being bit `from`), or -1
+   * if the line is not for the scanner.
+   */
+  private fields(fields: readonly Field[], from: number, end: number): number {
+    const text = this.text;
+    let mask = 0;
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i] as Field;
+      if (
+        text.charCodeAt(this.pos + 2) !== field.initial ||
+        !text.startsWith(field.head, this.pos)
+      ) {
+        if (field.needed) return -1;
+        continue;
+      }
+      this.pos += field.head.length;
+      const value = this.value(field, end);
+      if (value === undefined) return -1;
+      this.values[this.count++] = value;
+      mask |= 1 << (from + i);
+    }
+    return mask;
+  }
+
+  /**
+   * The value at `pos` for `field`, moving past it; undefined if the scanner cannot read it or
+   * the field's schema refuses it.
+   */
+  private value(field: Field, end: number): unknown {
+    let value: unknown;
+    switch (field.reader) {
+      case 'string':
+      case 'type':
+        // Checks its own value, once for each pooled string.
+        return this.string(field, end);
+      case 'integer':
+        value = this.integer();
+        break;
+      case 'boolean':
+        value = this.word('true', true) ?? this.word('false', false);
+        break;
+      case 'strings':
+        value = this.strings(end);
+        break;
+      case 'record':
+        value = this.record(end);
+        break;
+    }
+    if (value === undefined || (field.accepts && !field.accepts(value))) return undefined;
+    return value;
+  }
+
+  private integer(): number | undefined {
+    const text = this.text;
+    let at = this.pos;
+    let code = text.charCodeAt(at);
+    if (code < ZERO || code > NINE) return undefined;
+    let value = code - ZERO;
+    at++;
+    // JSON has no leading zeros: after a 0, a digit is the slow path's to refuse.
+    if (value !== 0)
+      for (code = text.charCodeAt(at); code >= ZERO && code <= NINE; code = text.charCodeAt(++at))
+        value = value * 10 + (code - ZERO);
+    if (at - this.pos > MAX_DIGITS) return undefined;
+    this.pos = at;
+    return value;
+  }
+
+  private string(field: Field, end: number): string | undefined {
+    const pool = this.pools[field.pool] as Pool;
+    const value = this.quoted(end, pool.off ? undefined : pool);
+    if (value === undefined || this.pooled) return value;
+    // Checked before it is pooled: a pooled string is known to pass this field's checks.
+    if (field.accepts && !field.accepts(value)) return undefined;
+    // Only strings written without escapes: one of them can equal a line's text only if that
+    // text has no escapes either, so comparing the text with it is comparing the values.
+    if (!pool.off && !this.escaped) pool.add(value);
+    return value;
+  }
+
+  /**
+   * The string at `pos`, moving past it: one of `pool`'s when the text is one of them (and
+   * `pooled` says so), else a new one (`escaped` says whether the text had escapes). Undefined
+   * if the text is not a JSON string.
+   */
+  private quoted(end: number, pool: Pool | undefined): string | undefined {
+    const text = this.text;
+    this.pooled = false;
+    this.escaped = false;
+    if (text.charCodeAt(this.pos) !== QUOTE) return undefined;
+    const from = this.pos + 1;
+    let close = text.indexOf('"', from);
+    // In a line with a backslash, a quote after an odd number of them is part of the string.
+    if (this.escapeAt < end)
+      while (close !== -1 && close < end && isEscaped(text, close))
+        close = text.indexOf('"', close + 1);
+    if (close === -1 || close >= end) return undefined;
+    this.pos = close + 1;
+    if (pool) {
+      // Only a string of the same length can be the same: most are not compared at all.
+      const length = close - from;
+      const { last, values } = pool;
+      this.pooled = true;
+      if (last !== undefined && last.length === length && text.startsWith(last, from))
+        return pool.hit(last);
+      for (let i = 0; i < values.length; i++) {
+        const known = values[i] as string;
+        if (known.length === length && text.startsWith(known, from)) return pool.hit(known);
+      }
+      this.pooled = false;
+    }
+    const value = text.slice(from, close);
+    if (this.escapeAt < close && value.includes('\\')) {
+      this.escaped = true;
+      // JSON.parse reads the escapes, and refuses bad ones and raw control characters.
+      try {
+        return JSON.parse(`"${value}"`) as string;
+      } catch {
+        return undefined;
+      }
+    }
+    return CONTROL.test(value) ? undefined : value;
+  }
+
+  private word<T>(word: string, value: T): T | undefined {
+    if (!this.text.startsWith(word, this.pos)) return undefined;
+    this.pos += word.length;
+    return value;
+  }
+
+  private strings(end: number): string[] | undefined {
+    const text = this.text;
+    if (text.charCodeAt(this.pos) !== OPEN_BRACKET) return undefined;
+    this.pos++;
+    const list: string[] = [];
+    if (text.charCodeAt(this.pos) === CLOSE_BRACKET) {
+      this.pos++;
+      return list;
+    }
+    for (;;) {
+      const item = this.plainString(end);
+      if (item === undefined) return undefined;
+      list.push(item);
+      const code = text.charCodeAt(this.pos++);
+      if (code === CLOSE_BRACKET) return list;
+      if (code !== COMMA) return undefined;
+    }
+  }
+
+  private record(end: number): Record<string, string> | undefined {
+    const text = this.text;
+    if (text.charCodeAt(this.pos) !== OPEN_BRACE) return undefined;
+    this.pos++;
+    const record: Record<string, string> = {};
+    if (text.charCodeAt(this.pos) === CLOSE_BRACE) {
+      this.pos++;
+      return record;
+    }
+    for (;;) {
+      const key = this.plainString(end);
+      // Assigning `__proto__` would set the prototype, where JSON.parse makes a property.
+      if (key === undefined || key === '__proto__' || text.charCodeAt(this.pos++) !== COLON)
+        return undefined;
+      const value = this.plainString(end);
+      if (value === undefined) return undefined;
+      record[key] = value;
+      const code = text.charCodeAt(this.pos++);
+      if (code === CLOSE_BRACE) return record;
+      if (code !== COMMA) return undefined;
+    }
+  }
+
+  /** A string at `pos`, not pooled (the field's schema checks the whole value). */
+  private plainString(end: number): string | undefined {
+    return this.quoted(end, undefined);
+  }
+}

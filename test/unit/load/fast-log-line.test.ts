@@ -1,0 +1,226 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { LogEntry } from '../../../server/domain/schema/log.js';
+import { LogLineScanner } from '../../../server/load/fast-log-line.js';
+import { parseLogBytes } from '../../../server/store/event-log-file.js';
+import { FIXTURES } from '../../helpers/drills.js';
+import { entryArbitrary, storedLogs, zodText } from '../../helpers/log-entries.js';
+
+/** What JSON.parse and zod make of a line, as JSON text, or undefined if either refuses it. */
+function slowText(line: string): string | undefined {
+  try {
+    return zodText(JSON.parse(line));
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the scanner makes of a line alone, as JSON text. */
+function scannedText(line: string): string | undefined {
+  const entry = new LogLineScanner(line).scan(0, line.length);
+  return entry && JSON.stringify(entry);
+}
+
+/**
+ * Scans `lines` with one scanner (so that later lines meet the strings pooled from earlier
+ * ones) and asserts, for each line it reads, that JSON.parse and zod read it too and to the
+ * same entry, keys in the same order. Returns how many lines it read.
+ */
+function expectAgrees(lines: readonly string[]): number {
+  const text = lines.map((line) => `${line}\n`).join('');
+  const scanner = new LogLineScanner(text);
+  let start = 0;
+  let read = 0;
+  for (const line of lines) {
+    const entry = scanner.scan(start, start + line.length);
+    start += line.length + 1;
+    if (entry === undefined) continue;
+    read += 1;
+    const slow = slowText(line);
+    expect(slow, `the scanner read what JSON.parse or zod refuses: ${line}`).to.not.equal(
+      undefined,
+    );
+    expect(JSON.stringify(entry), line).to.equal(slow);
+    expect(entry, line).to.deep.equal(JSON.parse(slow as string));
+  }
+  return read;
+}
+
+/** Keys in the order the schema gives them for the value's type (unknown keys last). */
+const ORDERS = new Map(LogEntry.options.map((o) => [o.shape.type.value, Object.keys(o.shape)]));
+function inSchemaOrder(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const object = value as Record<string, unknown>;
+  const order = ORDERS.get(object.type as never) ?? ['seq', 't', 'at', 'type'];
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  const keys = Object.keys(object).sort((a, b) => rank(a) - rank(b));
+  return Object.fromEntries(keys.map((key) => [key, object[key]]));
+}
+
+const action = (fields: string) =>
+  `{"seq":2,"t":1000,"at":"2026-11-25T01:00:01.000Z","type":"action","role":"operator",${fields}}`;
+
+describe('LogLineScanner', () => {
+  it('reads every line the store writes but the start, to what zod returns, for every bundled scenario', async () => {
+    for (const { name, lines } of await storedLogs()) {
+      const read = expectAgrees(lines);
+      // The start line nests the manual's and scenario's references: the slow path reads it.
+      expect(read, name).to.equal(lines.length - 1);
+    }
+  });
+
+  it('never reads what JSON.parse or zod refuses, and reads to what they return (property)', () => {
+    let read = 0;
+    let refusedInOrder = 0;
+    fc.assert(
+      fc.property(entryArbitrary, (value) => {
+        // As generated (keys in any order), in the schema's order (as the store would write
+        // it, valid or not), and as zod returns it.
+        const lines = [JSON.stringify(value), JSON.stringify(inSchemaOrder(value))];
+        const zod = zodText(value);
+        if (zod) lines.push(zod);
+        else refusedInOrder += 1;
+        read += expectAgrees(lines);
+      }),
+      { numRuns: 5000 },
+    );
+    // The property means something only if both sides of it were exercised often.
+    expect(read, 'lines the scanner read').to.be.greaterThan(1000);
+    expect(refusedInOrder, 'refused entries in the schema order').to.be.greaterThan(500);
+  });
+
+  it('never reads a damaged line to anything but what JSON.parse and zod make of it (property)', async () => {
+    const good = (await storedLogs()).flatMap(({ lines }) => lines.slice(1, 40));
+    const damage = fc.record({
+      line: fc.nat(good.length - 1),
+      at: fc.nat(300),
+      cut: fc.nat(3),
+      put: fc.constantFrom(
+        '',
+        '"',
+        '\\',
+        ',',
+        ':',
+        '{',
+        '}',
+        '[',
+        ']',
+        '0',
+        '1',
+        '-',
+        '.',
+        'e',
+        'a',
+        ' ',
+        '\t',
+        'é',
+        '\\"',
+        '\\\\',
+        '\\n',
+        '\\u00e9',
+        '\\x',
+      ),
+    });
+    let changed = 0;
+    fc.assert(
+      fc.property(damage, ({ line, at, cut, put }) => {
+        const text = good[line] as string;
+        const where = at % (text.length + 1);
+        const damaged = text.slice(0, where) + put + text.slice(where + cut);
+        if (damaged !== text) changed += 1;
+        // After the good lines, so that the damaged one meets pooled strings.
+        expectAgrees([...good.slice(0, 20), damaged]);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(changed).to.be.greaterThan(2500);
+  });
+
+  it('leaves to the slow path what only it reads right or refuses', () => {
+    const lines = [
+      action('"action":"report","fields":{}').replace('"seq":2', '"seq":02'),
+      action('"action":"report","fields":{}').replace('"t":1000', '"t":1.5'),
+      action('"action":"report","fields":{}').replace('"t":1000', '"t":1e3'),
+      action('"action":"report","fields":{}').replace('"seq":2', '"seq":-2'),
+      action('"action":"report","fields":{}').replace('"seq":2', '"seq":1234567890123456'),
+      action('"action":"report","text":"a\tb","fields":{}'),
+      action('"action":"report","text":"say \\"hi\\"","fields":{}'),
+      action('"action":"report","fields":{"__proto__":"x"}'),
+      action('"action":"report","action":"report","fields":{}'),
+      action('"action":"report","fields":{},"extra":1'),
+      action('"action":"report"'),
+      action('"action": "report","fields":{}'),
+      action('"action":"Report","fields":{}'),
+      `${action('"action":"report","fields":{}')} `,
+      '{"seq":3,"t":0,"type":"paused","reason":"real-incident"}',
+      '{"seq":4,"t":0,"type":"ended","reason":"real-incident"}',
+    ];
+    const text = lines.map((line) => `${line}\n`).join('');
+    const scanner = new LogLineScanner(text);
+    let start = 0;
+    const read = lines.map((line) => {
+      const entry = scanner.scan(start, start + line.length);
+      start += line.length + 1;
+      return entry !== undefined;
+    });
+    // Only the escaped quote and the paused line are read: a reason pooled from the paused
+    // line is not taken as an ended reason.
+    expect(read).to.deep.equal(
+      lines.map((line) => line.includes('"paused"') || line.includes('\\"')),
+    );
+    expect(scannedText(lines[6] as string)).to.equal(slowText(lines[6] as string));
+    // Some of those it leaves are good entries for the slow path: a time as 1e3, a duplicate key.
+    expect(JSON.parse(slowText(lines[2] as string) as string)).to.include({ t: 1000 });
+    expect(slowText(lines[8] as string)).to.not.equal(undefined);
+    expect(JSON.parse(scannedText(lines[6] as string) as string)).to.include({ text: 'say "hi"' });
+  });
+
+  it('gives the store the same entries as JSON.parse and zod, line by line, for every fixture log', async () => {
+    const names = (await readdir(join(FIXTURES, 'logs'))).filter((n) => n.endsWith('.jsonl'));
+    const logs = [
+      ...(await Promise.all(
+        names.map(async (n) =>
+          (await readFile(join(FIXTURES, 'logs', n), 'utf8')).split('\n').filter(Boolean),
+        ),
+      )),
+      ...(await storedLogs()).map(({ lines }) => lines),
+    ];
+    for (const lines of logs) {
+      const valid = lines.filter((line) => slowText(line) !== undefined);
+      const { entries } = parseLogBytes(
+        'log.jsonl',
+        Buffer.from(valid.map((l) => `${l}\n`).join('')),
+      );
+      expect(JSON.stringify(entries)).to.equal(`[${valid.map(slowText).join(',')}]`);
+    }
+  });
+});
+
+describe('LogLineScanner strings with escapes', () => {
+  it('reads them as JSON.parse does, and refuses a bad escape', () => {
+    const texts = [
+      String.raw`ends with a backslash \\`,
+      String.raw`a \\\" b`,
+      String.raw`line\nbreak and \u00e9 and \t`,
+      String.raw`\"quoted\"`,
+    ];
+    for (const text of texts) {
+      const line = action(`"action":"report","text":"${text}","fields":{"k":"${text}"}`);
+      expect(scannedText(line), line).to.equal(slowText(line));
+      expect(scannedText(line), line).to.not.equal(undefined);
+    }
+    const bad = action(String.raw`"action":"report","text":"bad \x escape","fields":{}`);
+    expect(scannedText(bad)).to.equal(undefined);
+    expect(slowText(bad)).to.equal(undefined);
+  });
+
+  it('never takes the text of an escaped string for a pooled string of the same text', () => {
+    // A person written `\\\"` (a backslash and a quote), then one written `\"` (a quote).
+    const lines = [String.raw`\\\"`, String.raw`\"`, 'a'].map((person) =>
+      action(`"person":"${person}","action":"report","fields":{}`),
+    );
+    expect(expectAgrees(lines)).to.equal(3);
+  });
+});
