@@ -85,6 +85,26 @@ const MAX_DIGITS = 15;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point.
 const CONTROL = /[\x00-\x1f]/;
 
+/**
+ * A copy of a string in one piece. A slice of the log's text or a string built with `+` is a
+ * reference into other strings, which V8 follows on every character read; the strings the
+ * scanner compares with again and again are copied once instead. (JSON.parse makes new strings.)
+ */
+function flat(value: string): string {
+  return JSON.parse(JSON.stringify(value)) as string;
+}
+
+/**
+ * Whether `part` comes in `text` at `at`. Compared a character at a time: V8 compiles
+ * charCodeAt to a load, and the strings compared here (keys, roles, wall times) are short, so
+ * this beats calling startsWith, which is not inlined (measured: 10-15% of a read).
+ */
+function same(text: string, at: number, part: string): boolean {
+  for (let i = 0; i < part.length; i++)
+    if (text.charCodeAt(at + i) !== part.charCodeAt(i)) return false;
+  return true;
+}
+
 /** Whether the character at `at` follows an odd number of backslashes. */
 function isEscaped(text: string, at: number): boolean {
   let before = at - 1;
@@ -120,7 +140,7 @@ function fieldsOf(
     const asks = Object.keys(schema).some((k) => k !== 'type' && k !== 'default');
     return {
       key,
-      head: `${i === 0 ? '{' : ','}${JSON.stringify(key)}:`,
+      head: flat(`${i === 0 ? '{' : ','}${JSON.stringify(key)}:`),
       initial: JSON.stringify(key).charCodeAt(1),
       needed: required.has(key) || 'default' in schema,
       reader,
@@ -184,10 +204,13 @@ class Pool {
   private lookups = 0;
   private hits = 0;
 
-  add(value: string): void {
-    this.last = value;
-    if (this.values.length < MAX_POOLED) this.values.push(value);
+  /** Adds a string read from the text, and returns the copy it keeps. */
+  add(value: string): string {
+    const kept = flat(value);
+    this.last = kept;
+    if (this.values.length < MAX_POOLED) this.values.push(kept);
     this.count(false);
+    return kept;
   }
 
   hit(value: string): string {
@@ -264,10 +287,7 @@ export class LogLineScanner {
     let mask = 0;
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i] as Field;
-      if (
-        text.charCodeAt(this.pos + 2) !== field.initial ||
-        !text.startsWith(field.head, this.pos)
-      ) {
+      if (text.charCodeAt(this.pos + 2) !== field.initial || !same(text, this.pos, field.head)) {
         if (field.needed) return -1;
         continue;
       }
@@ -332,8 +352,7 @@ export class LogLineScanner {
     if (field.accepts && !field.accepts(value)) return undefined;
     // Only strings written without escapes: one of them can equal a line's text only if that
     // text has no escapes either, so comparing the text with it is comparing the values.
-    if (!pool.off && !this.escaped) pool.add(value);
-    return value;
+    return pool.off || this.escaped ? value : pool.add(value);
   }
 
   /**
@@ -347,6 +366,18 @@ export class LogLineScanner {
     this.escaped = false;
     if (text.charCodeAt(this.pos) !== QUOTE) return undefined;
     const from = this.pos + 1;
+    if (pool) {
+      // One of the pool's strings is the text if its characters come next, then a quote (which
+      // no backslash escapes: pooled strings have none).
+      const { last, values } = pool;
+      this.pooled = true;
+      if (last !== undefined && this.quotedAt(last, from)) return pool.hit(last);
+      for (let i = 0; i < values.length; i++) {
+        const known = values[i] as string;
+        if (this.quotedAt(known, from)) return pool.hit(known);
+      }
+      this.pooled = false;
+    }
     let close = text.indexOf('"', from);
     // In a line with a backslash, a quote after an odd number of them is part of the string.
     if (this.escapeAt < end)
@@ -354,19 +385,6 @@ export class LogLineScanner {
         close = text.indexOf('"', close + 1);
     if (close === -1 || close >= end) return undefined;
     this.pos = close + 1;
-    if (pool) {
-      // Only a string of the same length can be the same: most are not compared at all.
-      const length = close - from;
-      const { last, values } = pool;
-      this.pooled = true;
-      if (last !== undefined && last.length === length && text.startsWith(last, from))
-        return pool.hit(last);
-      for (let i = 0; i < values.length; i++) {
-        const known = values[i] as string;
-        if (known.length === length && text.startsWith(known, from)) return pool.hit(known);
-      }
-      this.pooled = false;
-    }
     const value = text.slice(from, close);
     if (this.escapeAt < close && value.includes('\\')) {
       this.escaped = true;
@@ -380,8 +398,16 @@ export class LogLineScanner {
     return CONTROL.test(value) ? undefined : value;
   }
 
+  /** Whether `known` and a closing quote come at `from`; if so, moves past them. */
+  private quotedAt(known: string, from: number): boolean {
+    const close = from + known.length;
+    if (this.text.charCodeAt(close) !== QUOTE || !same(this.text, from, known)) return false;
+    this.pos = close + 1;
+    return true;
+  }
+
   private word<T>(word: string, value: T): T | undefined {
-    if (!this.text.startsWith(word, this.pos)) return undefined;
+    if (!same(this.text, this.pos, word)) return undefined;
     this.pos += word.length;
     return value;
   }
