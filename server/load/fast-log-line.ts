@@ -29,8 +29,13 @@ interface Field {
   /** Whether a line without it is for the slow path: required, or zod would fill a default. */
   needed: boolean;
   reader?: Reader;
-  /** The property's own schema, when the reader's JSON type is not all it asks. */
+  /** The property's own schema, when the reader's JSON type (and bounds) are not all it asks. */
   accepts?: (value: unknown) => boolean;
+  /** An integer's bounds, when they are all its schema asks. */
+  min: number;
+  max: number;
+  /** Whether the schema accepts any empty list or record (so ajv need not be asked). */
+  emptyPasses: boolean;
   /** Index of the pool of strings read for this field. */
   pool: number;
 }
@@ -137,14 +142,23 @@ function fieldsOf(
     const reader = key === 'type' ? 'type' : readerOf(schema);
     // Beyond the JSON type its reader gives, what the schema asks of the value (a pattern, a
     // minimum, an enum): checked by ajv, compiled from the property's schema.
-    const asks = Object.keys(schema).some((k) => k !== 'type' && k !== 'default');
+    const asks = Object.keys(schema).filter((k) => k !== 'type' && k !== 'default');
+    const only = (...keys: string[]) => asks.every((k) => keys.includes(k));
+    // Bounds are all most integers ask: compared here, which saves calling ajv for each.
+    const bounds = reader === 'integer' && only('minimum', 'maximum');
     return {
       key,
       head: flat(`${i === 0 ? '{' : ','}${JSON.stringify(key)}:`),
       initial: JSON.stringify(key).charCodeAt(1),
       needed: required.has(key) || 'default' in schema,
       reader,
-      accepts: reader && reader !== 'type' && asks ? compile(schema) : undefined,
+      accepts: reader && reader !== 'type' && asks.length && !bounds ? compile(schema) : undefined,
+      min: bounds && typeof schema.minimum === 'number' ? schema.minimum : -Infinity,
+      max: bounds && typeof schema.maximum === 'number' ? schema.maximum : Infinity,
+      // What a list's items or a record's keys and values must be, an empty one is.
+      emptyPasses:
+        (reader === 'strings' && only('items')) ||
+        (reader === 'record' && only('propertyNames', 'additionalProperties')),
       pool: poolOf(),
     };
   });
@@ -305,25 +319,35 @@ export class LogLineScanner {
    * the field's schema refuses it.
    */
   private value(field: Field, end: number): unknown {
-    let value: unknown;
     switch (field.reader) {
       case 'string':
       case 'type':
         // Checks its own value, once for each pooled string.
         return this.string(field, end);
-      case 'integer':
-        value = this.integer();
-        break;
+      case 'integer': {
+        const value = this.integer();
+        if (value === undefined || value < field.min || value > field.max) return undefined;
+        return this.checked(field, value);
+      }
       case 'boolean':
-        value = this.word('true', true) ?? this.word('false', false);
-        break;
-      case 'strings':
-        value = this.strings(end);
-        break;
-      case 'record':
-        value = this.record(end);
-        break;
+        return this.checked(field, this.word('true', true) ?? this.word('false', false));
+      case 'strings': {
+        const list = this.strings(end);
+        return list?.length === 0 && field.emptyPasses ? list : this.checked(field, list);
+      }
+      case 'record': {
+        const record = this.record(end);
+        if (!record) return undefined;
+        for (const _ in record) return this.checked(field, record);
+        return field.emptyPasses ? record : this.checked(field, record);
+      }
+      default:
+        return undefined;
     }
+  }
+
+  /** `value` if the field's schema accepts it (or asks nothing more than its reader). */
+  private checked<T>(field: Field, value: T | undefined): T | undefined {
     if (value === undefined || (field.accepts && !field.accepts(value))) return undefined;
     return value;
   }
