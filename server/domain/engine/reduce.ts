@@ -63,12 +63,22 @@ export function reduceAll(
 export function fold(drill: Drill, entries: readonly LogEntry[]): DrillState {
   const state = startState(drill);
   // Effects are not wanted here: skipping them (and the next-due search) keeps long logs fast.
-  for (const entry of entries) apply(drill, state, entry, undefined);
+  const kinds: Kinds = new Map();
+  for (const entry of entries) apply(drill, state, entry, undefined, kinds);
   return state;
 }
 
-/** Folds one entry into `state` in place; pushes what must happen next onto `effects`, if given. */
-function apply(drill: Drill, state: DrillState, entry: LogEntry, effects: Effect[] | undefined) {
+/**
+ * Folds one entry into `state` in place; pushes what must happen next onto `effects`, if given.
+ * `kinds`, when given, keeps what is learnt of each kind of action across a fold's entries.
+ */
+function apply(
+  drill: Drill,
+  state: DrillState,
+  entry: LogEntry,
+  effects: Effect[] | undefined,
+  kinds?: Kinds,
+) {
   state.seq = Math.max(state.seq, entry.seq);
   state.t = Math.max(state.t, entry.t);
   switch (entry.type) {
@@ -84,7 +94,7 @@ function apply(drill: Drill, state: DrillState, entry: LogEntry, effects: Effect
       break;
     }
     case 'action': {
-      const record = recordAction(drill, state, entry);
+      const record = recordAction(drill, state, entry, kindOf(drill, kinds, entry));
       if (record.delivered)
         effects?.push({ type: 'deliver-action', seq: entry.seq, to: record.recipients });
       break;
@@ -203,20 +213,63 @@ function actionByRole(action: string, role: string): string {
   return key;
 }
 
-function recordAction(drill: Drill, state: DrillState, entry: ActionLogEntry): ActionRecord {
+/**
+ * What the fold needs of an action by one role that is the same for every such action of a
+ * drill: its effect, its `action@role` key, the others on the channel it was last said on, and
+ * whether it was already seen delivered. A long log has 100,000 actions of a few dozen kinds.
+ */
+interface Kind {
+  effect: string;
+  byRole: string;
+  channel?: string;
+  others: string[];
+  seen: boolean;
+}
+type Kinds = Map<string, Map<string, Kind>>;
+
+/** The entry's kind: kept in `kinds` for the next action of it, when given; else a fresh one. */
+function kindOf(drill: Drill, kinds: Kinds | undefined, entry: ActionLogEntry): Kind {
+  const mine = kinds && mapIn(kinds, entry.action);
+  let kind = mine?.get(entry.role);
+  if (!kind) {
+    kind = {
+      effect: drill.actions.get(entry.action)?.effect ?? 'message',
+      byRole: actionByRole(entry.action, entry.role),
+      others: NOBODY as string[],
+      seen: false,
+    };
+    mine?.set(entry.role, kind);
+  }
+  return kind;
+}
+
+function recordAction(
+  drill: Drill,
+  state: DrillState,
+  entry: ActionLogEntry,
+  kind: Kind,
+): ActionRecord {
   if (entry.id) state.actionIds.set(entry.id, entry.seq);
-  const effect = drill.actions.get(entry.action)?.effect ?? 'message';
+  const { effect } = kind;
   const channelUp = entry.channel === undefined || state.channels[entry.channel] !== 'down';
   let recipients = NOBODY as string[];
   if (channelUp && entry.to) recipients = entry.to.filter((role) => role !== entry.role);
-  else if (channelUp && entry.channel)
-    recipients = othersOnChannel(drill, entry.channel, entry.role);
+  else if (channelUp && entry.channel) {
+    if (kind.channel !== entry.channel) {
+      kind.channel = entry.channel;
+      kind.others = othersOnChannel(drill, entry.channel, entry.role);
+    }
+    recipients = kind.others;
+  }
   const record: ActionRecord = { entry, effect, delivered: channelUp, recipients };
   state.actions.push(record);
   if (!record.delivered) return record;
-  if (!state.firstAction.has(entry.action)) state.firstAction.set(entry.action, entry.t);
-  const byRole = actionByRole(entry.action, entry.role);
-  if (!state.firstAction.has(byRole)) state.firstAction.set(byRole, entry.t);
+  // After its kind's first delivery, both first times are known.
+  if (!kind.seen) {
+    if (!state.firstAction.has(entry.action)) state.firstAction.set(entry.action, entry.t);
+    if (!state.firstAction.has(kind.byRole)) state.firstAction.set(kind.byRole, entry.t);
+    kind.seen = true;
+  }
   switch (effect) {
     case 'declare':
       state.declaredAt ??= entry.t;

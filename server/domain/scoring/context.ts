@@ -64,6 +64,8 @@ interface Slot {
   /** Delivered actions of this kind by this role. */
   byRole: ActionRecord[];
   persons: Set<string>;
+  /** The person last added to `persons`: the same one again needs no look-up. */
+  lastPerson?: string;
 }
 
 /**
@@ -141,7 +143,10 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
   for (const record of actions) {
     const { role, action, person } = record.entry;
     const slot = slotOf(role, action, record.effect);
-    if (person) slot.persons.add(person);
+    if (person && person !== slot.lastPerson) {
+      slot.persons.add(person);
+      slot.lastPerson = person;
+    }
     slot.all.push(record);
     if (!record.delivered) continue;
     delivered.push(record);

@@ -102,17 +102,19 @@ function judgeRule(
 ): Found[] {
   switch (rule.kind) {
     case 'channel':
+      // The channel first: it is cheap, and rules out most actions before their moment is
+      // looked up in the channel's history.
       return selected(ctx, rule.select)
-        .filter(
-          (record) =>
-            !rule.whileDown || ctx.channelStateAt(rule.whileDown, momentOf(record)) === 'down',
-        )
         .filter((record) => {
           const channel = record.entry.channel ?? '';
           return (
             (rule.mustBe && !rule.mustBe.includes(channel)) || rule.mustNotBe?.includes(channel)
           );
         })
+        .filter(
+          (record) =>
+            !rule.whileDown || ctx.channelStateAt(rule.whileDown, momentOf(record)) === 'down',
+        )
         .map((record) =>
           charge(
             record,
