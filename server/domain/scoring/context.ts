@@ -21,7 +21,7 @@ export const notAfter = (a: Moment, b: Moment) => byMoment(a, b) <= 0;
 /** Everything the scoring needs, derived once from the log. */
 export interface ScoringContext {
   drill: Drill;
-  entries: LogEntry[];
+  entries: readonly LogEntry[];
   /** Drill time the scorecard is computed at. */
   at: number;
   ended: boolean;
@@ -93,25 +93,26 @@ const NONE: readonly ActionRecord[] = Object.freeze([]);
 export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number): ScoringContext {
   const bySeq = inOrder(log, (a, b) => a.seq - b.seq);
   const seenIds = new Set<string>();
-  const unique: LogEntry[] = [];
   let lastT = 0;
+  let resent = false;
   for (const entry of bySeq) {
     if (entry.type === 'action' && entry.id) {
-      if (seenIds.has(entry.id)) continue;
+      if (seenIds.has(entry.id)) resent = true;
       seenIds.add(entry.id);
     }
-    unique.push(entry);
     if (entry.t > lastT) lastT = entry.t;
   }
+  // Copied only when something is dropped: a long log nearly always keeps every entry.
+  const unique = resent ? withoutResent(bySeq) : bySeq;
   const cutoff = at ?? lastT;
   const ended = unique.find((e) => e.type === 'ended' && e.t <= cutoff);
   const horizon = ended ? ended.t : cutoff;
   // Notes and overrides are often written after the drill (the hot wash): they still count.
-  const annotation = (e: LogEntry) => (e.type === 'note' || e.type === 'override') && e.t <= cutoff;
-  const filtered = unique.filter(
-    (e) => (e.t <= horizon && (e.type !== 'ended' || e === ended)) || annotation(e),
-  );
-  const kept = inOrder(filtered, (a, b) => a.t - b.t || a.seq - b.seq) as LogEntry[];
+  const keep = (e: LogEntry) =>
+    (e.t <= horizon && (e.type !== 'ended' || e === ended)) ||
+    ((e.type === 'note' || e.type === 'override') && e.t <= cutoff);
+  const filtered = unique.every(keep) ? unique : unique.filter(keep);
+  const kept = inOrder(filtered, (a, b) => a.t - b.t || a.seq - b.seq);
   const state = fold(drill, kept);
   const actions = state.actions;
   const delivered: ActionRecord[] = [];
@@ -212,6 +213,17 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
       return entriesBySeq.get(seq);
     },
   };
+}
+
+/** The entries without the resends of an action (a later entry with an earlier one's id). */
+function withoutResent(entries: readonly LogEntry[]): LogEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((entry) => {
+    if (entry.type !== 'action' || !entry.id) return true;
+    if (seen.has(entry.id)) return false;
+    seen.add(entry.id);
+    return true;
+  });
 }
 
 const byRecordMoment = (a: ActionRecord, b: ActionRecord) =>

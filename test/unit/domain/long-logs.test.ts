@@ -62,6 +62,20 @@ describe('long logs', () => {
     expect(order).to.deep.equal(sorted);
   });
 
+  it('drops a resent action and what comes after the end, and keeps a log with neither as it is', () => {
+    expect(buildContext(drill, log).entries).to.equal(log);
+    const first = log.find((e) => e.type === 'action');
+    if (first?.type !== 'action') throw new Error('the simulated log has no action');
+    const last = log.at(-1) as LogEntry;
+    const id = 'client-1';
+    const resend = { ...first, id, seq: last.seq + 1, t: last.t };
+    const after = { ...first, seq: last.seq + 2, t: last.t + 60_000 };
+    const withId = log.map((e) => (e === first ? { ...first, id } : e));
+    const ctx = buildContext(drill, [...withId, resend, after]);
+    expect(ctx.entries).to.deep.equal(withId);
+    expect(ctx.actions.filter((r) => r.entry.id === id)).to.have.length(1);
+  });
+
   it('indexes delivered actions by role and action, in time order', () => {
     const ctx = buildContext(drill, log);
     for (const record of ctx.delivered) {
