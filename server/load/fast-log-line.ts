@@ -201,25 +201,31 @@ function compileForms(): Forms {
  * text) stops being looked up once that shows.
  */
 class Pool {
+  /** The strings, and each with its key before it and quotes around it, as a line has it. */
   readonly values: string[] = [];
-  last: string | undefined;
+  readonly framed: string[] = [];
+  /** Index of the string found or added last: the likeliest next (one wall time in a row). */
+  last = -1;
   off = false;
   private lookups = 0;
   private hits = 0;
 
-  /** Adds a string read from the text, and returns the copy it keeps. */
-  add(value: string): string {
+  /** Adds a string read after `head`, and returns the copy it keeps. */
+  add(value: string, head: string): string {
     const kept = flat(value);
-    this.last = kept;
-    if (this.values.length < MAX_POOLED) this.values.push(kept);
+    if (this.values.length < MAX_POOLED) {
+      this.last = this.values.length;
+      this.values.push(kept);
+      this.framed.push(flat(`${head}"${kept}"`));
+    }
     this.count(false);
     return kept;
   }
 
-  hit(value: string): string {
-    this.last = value;
+  hit(index: number): string {
+    this.last = index;
     this.count(true);
-    return value;
+    return this.values[index] as string;
   }
 
   /** After a trial, a pool that found fewer than half of its strings stops looking. */
@@ -237,8 +243,7 @@ export class LogLineScanner {
   private readonly pools: Pool[];
   /** Where the next backslash is, found once for all the lines before it. */
   private escapeAt = -1;
-  /** Whether the last string read was one of its pool's, or had escapes. */
-  private pooled = false;
+  /** Whether the last string read had escapes. */
   private escaped = false;
   private pos = 0;
   /** The values of the line being read, in order, and how many. */
@@ -290,10 +295,19 @@ export class LogLineScanner {
     let mask = 0;
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i] as Field;
-      if (
-        text.charCodeAt(this.pos + 2) !== field.initial ||
-        !text.startsWith(field.head, this.pos)
-      ) {
+      if (text.charCodeAt(this.pos + 2) !== field.initial) {
+        if (field.needed) return -1;
+        continue;
+      }
+      // A key and a string seen before, compared in one go.
+      const pool = this.pools[field.pool] as Pool;
+      const known = pool.off ? undefined : this.pooled(pool);
+      if (known !== undefined) {
+        this.values[this.count++] = known;
+        mask |= 1 << (from + i);
+        continue;
+      }
+      if (!text.startsWith(field.head, this.pos)) {
         if (field.needed) return -1;
         continue;
       }
@@ -304,6 +318,31 @@ export class LogLineScanner {
       mask |= 1 << (from + i);
     }
     return mask;
+  }
+
+  /**
+   * The pooled string whose key, quotes and all, comes at `pos`, moving past it; undefined if
+   * none does. Pooled strings have no backslash, so their closing quote closes the string.
+   */
+  private pooled(pool: Pool): string | undefined {
+    const text = this.text;
+    const { framed, last } = pool;
+    if (last >= 0 && text.startsWith(framed[last] as string, this.pos)) {
+      this.pos += (framed[last] as string).length;
+      return pool.hit(last);
+    }
+    for (let i = 0; i < framed.length; i++) {
+      const known = framed[i] as string;
+      // Most are told apart by where their closing quote would be.
+      if (
+        text.charCodeAt(this.pos + known.length - 1) === QUOTE &&
+        text.startsWith(known, this.pos)
+      ) {
+        this.pos += known.length;
+        return pool.hit(i);
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -361,39 +400,25 @@ export class LogLineScanner {
   }
 
   private string(field: Field, end: number): string | undefined {
-    const pool = this.pools[field.pool] as Pool;
-    const value = this.quoted(end, pool.off ? undefined : pool);
-    if (value === undefined || this.pooled) return value;
+    const value = this.quoted(end);
+    if (value === undefined) return undefined;
     // Checked before it is pooled: a pooled string is known to pass this field's checks.
     if (field.accepts && !field.accepts(value)) return undefined;
     // Only strings written without escapes: one of them can equal a line's text only if that
     // text has no escapes either, so comparing the text with it is comparing the values.
-    return pool.off || this.escaped ? value : pool.add(value);
+    const pool = this.pools[field.pool] as Pool;
+    return pool.off || this.escaped ? value : pool.add(value, field.head);
   }
 
   /**
-   * The string at `pos`, moving past it: one of `pool`'s when the text is one of them (and
-   * `pooled` says so), else a new one (`escaped` says whether the text had escapes). Undefined
-   * if the text is not a JSON string.
+   * The string at `pos`, moving past it; undefined if the text is not a JSON string. `escaped`
+   * says whether it had escapes.
    */
-  private quoted(end: number, pool: Pool | undefined): string | undefined {
+  private quoted(end: number): string | undefined {
     const text = this.text;
-    this.pooled = false;
     this.escaped = false;
     if (text.charCodeAt(this.pos) !== QUOTE) return undefined;
     const from = this.pos + 1;
-    if (pool) {
-      // One of the pool's strings is the text if its characters come next, then a quote (which
-      // no backslash escapes: pooled strings have none).
-      const { last, values } = pool;
-      this.pooled = true;
-      if (last !== undefined && this.quotedAt(last, from)) return pool.hit(last);
-      for (let i = 0; i < values.length; i++) {
-        const known = values[i] as string;
-        if (this.quotedAt(known, from)) return pool.hit(known);
-      }
-      this.pooled = false;
-    }
     let close = text.indexOf('"', from);
     // In a line with a backslash, a quote after an odd number of them is part of the string.
     if (this.escapeAt < end)
@@ -414,14 +439,6 @@ export class LogLineScanner {
     return CONTROL.test(value) ? undefined : value;
   }
 
-  /** Whether `known` and a closing quote come at `from`; if so, moves past them. */
-  private quotedAt(known: string, from: number): boolean {
-    const close = from + known.length;
-    if (this.text.charCodeAt(close) !== QUOTE || !this.text.startsWith(known, from)) return false;
-    this.pos = close + 1;
-    return true;
-  }
-
   private word<T>(word: string, value: T): T | undefined {
     if (!this.text.startsWith(word, this.pos)) return undefined;
     this.pos += word.length;
@@ -438,7 +455,7 @@ export class LogLineScanner {
       return list;
     }
     for (;;) {
-      const item = this.plainString(end);
+      const item = this.quoted(end);
       if (item === undefined) return undefined;
       list.push(item);
       const code = text.charCodeAt(this.pos++);
@@ -457,21 +474,16 @@ export class LogLineScanner {
       return record;
     }
     for (;;) {
-      const key = this.plainString(end);
+      const key = this.quoted(end);
       // Assigning `__proto__` would set the prototype, where JSON.parse makes a property.
       if (key === undefined || key === '__proto__' || text.charCodeAt(this.pos++) !== COLON)
         return undefined;
-      const value = this.plainString(end);
+      const value = this.quoted(end);
       if (value === undefined) return undefined;
       record[key] = value;
       const code = text.charCodeAt(this.pos++);
       if (code === CLOSE_BRACE) return record;
       if (code !== COMMA) return undefined;
     }
-  }
-
-  /** A string at `pos`, not pooled (the field's schema checks the whole value). */
-  private plainString(end: number): string | undefined {
-    return this.quoted(end, undefined);
   }
 }
