@@ -223,4 +223,17 @@ describe('LogLineScanner strings with escapes', () => {
     );
     expect(expectAgrees(lines)).to.equal(3);
   });
+
+  it('gives every action without fields one frozen empty record', () => {
+    const lines = [1, 2].map((n) => action(`"action":"report","text":"${n}","fields":{}`));
+    const text = lines.map((line) => `${line}\n`).join('');
+    const scanner = new LogLineScanner(text);
+    const first = scanner.scan(0, (lines[0] as string).length);
+    const second = scanner.scan((lines[0] as string).length + 1, text.length - 1);
+    if (first?.type !== 'action' || second?.type !== 'action') throw new Error('not read');
+    expect(first.fields).to.deep.equal({}).and.equal(second.fields);
+    expect(() => {
+      (first.fields as Record<string, string>).grade = '1';
+    }).to.throw(TypeError);
+  });
 });
