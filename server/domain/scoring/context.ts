@@ -95,24 +95,40 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
   const seenIds = new Set<string>();
   let lastT = 0;
   let resent = false;
+  // The first end by `at`: with no `at`, the cut-off is the last entry, so the first end of all.
+  let ended: LogEntry | undefined;
   for (const entry of bySeq) {
     if (entry.type === 'action' && entry.id) {
       if (seenIds.has(entry.id)) resent = true;
       seenIds.add(entry.id);
-    }
+    } else if (entry.type === 'ended' && !ended && (at === undefined || entry.t <= at))
+      ended = entry;
     if (entry.t > lastT) lastT = entry.t;
   }
   // Copied only when something is dropped: a long log nearly always keeps every entry.
   const unique = resent ? withoutResent(bySeq) : bySeq;
   const cutoff = at ?? lastT;
-  const ended = unique.find((e) => e.type === 'ended' && e.t <= cutoff);
   const horizon = ended ? ended.t : cutoff;
   // Notes and overrides are often written after the drill (the hot wash): they still count.
   const keep = (e: LogEntry) =>
     (e.t <= horizon && (e.type !== 'ended' || e === ended)) ||
     ((e.type === 'note' || e.type === 'override') && e.t <= cutoff);
-  const filtered = unique.every(keep) ? unique : unique.filter(keep);
-  const kept = inOrder(filtered, (a, b) => a.t - b.t || a.seq - b.seq);
+  // Whether every entry is kept, and already in time order, found in one walk.
+  let dropsSome = false;
+  let timeOrdered = true;
+  for (let i = 0; i < unique.length; i++) {
+    const entry = unique[i] as LogEntry;
+    if (!keep(entry)) {
+      dropsSome = true;
+      break;
+    }
+    const before = unique[i - 1];
+    if (before && (before.t > entry.t || (before.t === entry.t && before.seq > entry.seq)))
+      timeOrdered = false;
+  }
+  const filtered = dropsSome ? unique.filter(keep) : unique;
+  const kept =
+    dropsSome || !timeOrdered ? inOrder(filtered, (a, b) => a.t - b.t || a.seq - b.seq) : filtered;
   const state = fold(drill, kept);
   const actions = state.actions;
   const delivered: ActionRecord[] = [];
