@@ -21,11 +21,25 @@ const IDENTITY_INPUTS = new Map<unknown, string[]>([
   [FileVersion, ['string']],
 ]);
 
-/** The log entry schema for ajv: only inputs every transform leaves as they are. */
-function narrowedSchema(): Json {
-  return z.toJSONSchema(LogEntry, {
+/**
+ * zod checks that JSON Schema cannot say (`z.toJSONSchema` drops them silently): a `.refine()`
+ * and a `.trim()`-like overwrite. Were one added to the log schema, ajv would take values zod
+ * refuses or changes, so compiling the fast paths stops instead.
+ */
+const UNSAID_CHECKS = new Set(['custom', 'overwrite']);
+
+/** The log entry schema for ajv (`schema` for tests): only inputs every transform leaves as they are. */
+export function narrowedSchema(schema: z.ZodType = LogEntry): Json {
+  return z.toJSONSchema(schema, {
     io: 'input',
     override({ zodSchema, jsonSchema }) {
+      const checks = (zodSchema._zod.def as { checks?: { _zod: { def: { check: string } } }[] })
+        .checks;
+      const unsaid = checks?.find((c) => UNSAID_CHECKS.has(c._zod.def.check));
+      if (unsaid)
+        throw new Error(
+          `the log entry schema has a check JSON Schema cannot say (${unsaid._zod.def.check}): the fast paths would not apply it`,
+        );
       if (zodSchema._zod.def.type !== 'pipe') return;
       const keep = IDENTITY_INPUTS.get(zodSchema);
       const json = jsonSchema as Json;

@@ -251,6 +251,7 @@ export class LogLineScanner {
   private readonly pools: Pool[];
   /** Where the next backslash is, found once for all the lines before it. */
   private escapeAt = -1;
+  private lastStart = 0;
   /** Whether the last string read had escapes. */
   private escaped = false;
   private pos = 0;
@@ -270,11 +271,13 @@ export class LogLineScanner {
    */
   scan(start: number, end: number): LogEntry | undefined {
     const text = this.text;
-    // In a line without a backslash, every string ends at the next quote.
-    if (this.escapeAt < start) {
+    // In a line without a backslash, every string ends at the next quote. (Found again if a
+    // caller goes back: the backslash found last may lie past a line before it.)
+    if (this.escapeAt < start || start < this.lastStart) {
       const at = text.indexOf('\\', start);
       this.escapeAt = at === -1 ? text.length : at;
     }
+    this.lastStart = start;
     this.pos = start;
     this.count = 0;
     const { head, forms } = this.forms;

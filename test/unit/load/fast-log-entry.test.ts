@@ -2,8 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { z } from 'zod';
 import { LogEntry } from '../../../server/domain/schema/log.js';
-import { fastLogEntry } from '../../../server/load/fast-log-entry.js';
+import { fastLogEntry, narrowedSchema } from '../../../server/load/fast-log-entry.js';
 import { parseLog } from '../../../server/load/log-file.js';
 import { parseLogBytes } from '../../../server/store/event-log-file.js';
 import { FIXTURES } from '../../helpers/drills.js';
@@ -127,5 +128,16 @@ describe('fastLogEntry()', () => {
     expect(() => parseLogBytes('bad.jsonl', Buffer.from(text))).to.throw(
       /bad\.jsonl.*line 2 is not a log entry \(text: must not be empty\)/,
     );
+  });
+
+  it('refuses to compile a schema with a check JSON Schema cannot say (review)', () => {
+    const refined = z.strictObject({
+      seq: z.number().int().min(1),
+      t: z.number().int(),
+      role: z.string().refine((role) => role !== 'nobody'),
+    });
+    expect(() => narrowedSchema(refined)).to.throw(/cannot say \(custom\)/);
+    expect(() => narrowedSchema(refined.extend({ role: z.string().trim() }))).to.throw(/overwrite/);
+    expect(narrowedSchema()).to.have.property('oneOf');
   });
 });

@@ -236,4 +236,18 @@ describe('LogLineScanner strings with escapes', () => {
       (first.fields as Record<string, string>).grade = '1';
     }).to.throw(TypeError);
   });
+
+  it('reads lines in any order, a backslash in an earlier line and all (review)', () => {
+    const lines = [
+      String.raw`{"seq":1,"t":0,"type":"paused","by":"a\"}`,
+      '{"seq":2,"t":0,"type":"resumed"}',
+    ];
+    const text = lines.map((line) => `${line}\n`).join('');
+    const scanner = new LogLineScanner(text);
+    const second = (lines[0] as string).length + 1;
+    expect(scanner.scan(second, text.length - 1)).to.deep.include({ seq: 2 });
+    // JSON.parse refuses the first line: its string never ends.
+    expect(scanner.scan(0, second - 1)).to.equal(undefined);
+    expect(slowText(lines[0] as string)).to.equal(undefined);
+  });
 });
