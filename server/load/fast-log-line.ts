@@ -11,10 +11,12 @@ import { type Json, logSchema } from './fast-log-entry.js';
  * needed, and how each value reads and is checked.
  *
  * The scanner only says yes to a line whose JSON it reads exactly as JSON.parse would and whose
- * entry the schema accepts unchanged; anything else (white space, escapes, numbers with a
- * fraction or exponent, keys out of order, nested objects, a missing default, a bad value) it
+ * entry the schema accepts unchanged; anything else (white space, numbers with a fraction or
+ * exponent, keys out of order or twice, nested objects, a missing default, a bad value) it
  * leaves to the path that parses and explains it. So it never accepts what zod refuses, and
- * what it returns deep-equals (keys in order) what that path returns.
+ * what it returns deep-equals (keys in order) what that path returns; the one difference is that
+ * every empty `fields` is one frozen object. A string with escapes is read by JSON.parse of that
+ * string alone. Lines may be scanned in any order, fastest in order.
  */
 
 /** How a property's value is read: those the scanner does not read send the line to the slow path. */
