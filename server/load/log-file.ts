@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LogEntry } from '../domain/schema/log.js';
 import { fastLogEntry } from './fast-log-entry.js';
+import { LogLineScanner } from './fast-log-line.js';
 import { type FileProblem, zodProblems } from './problems.js';
 
 /** Parses a drill log (JSON Lines, one entry a line): every entry, or every problem by line. */
@@ -10,7 +11,16 @@ export function parseLog(
 ): { entries: LogEntry[]; problems: FileProblem[] } {
   const entries: LogEntry[] = [];
   const problems: FileProblem[] = [];
+  // Lines as the store writes them are read by the scanner; the rest as before, line by line.
+  const scanner = new LogLineScanner(text);
+  let start = 0;
   text.split('\n').forEach((line, index) => {
+    const scanned = line ? scanner.scan(start, start + line.length) : undefined;
+    start += line.length + 1;
+    if (scanned) {
+      entries.push(scanned);
+      return;
+    }
     if (!line.trim()) return;
     const at = { file, line: index + 1, column: 1 };
     let value: unknown;
