@@ -207,8 +207,10 @@ function compileForms(): Forms {
 /**
  * Strings read for one key: a log repeats a handful of roles, actions, channels and persons,
  * and runs of one wall time. Handing back the first copy saves building (and checking) each
- * again and keeps one string alive instead of 100,000; a key whose values rarely repeat (free
- * text) stops being looked up once that shows.
+ * again and keeps one string alive instead of 100,000. After a trial, a key whose values rarely
+ * repeat (free text) stops being looked up, and one whose values repeat only in runs (wall
+ * times, which never come back once past) is looked up only in its last string: searching
+ * the list on every new second of a long drill cost more than the whole read.
  */
 class Pool {
   /** The strings, and each with its key before it and quotes around it, as a line has it. */
@@ -217,31 +219,44 @@ class Pool {
   /** Index of the string found or added last: the likeliest next (one wall time in a row). */
   last = -1;
   off = false;
+  /** Whether only `last` is worth comparing. */
+  lastOnly = false;
+  /** Where the next string goes once the pool is full (the oldest is replaced). */
+  private next = 0;
   private lookups = 0;
-  private hits = 0;
+  private lastHits = 0;
+  private listHits = 0;
 
   /** Adds a string read after `head`, and returns the copy it keeps. */
   add(value: string, head: string): string {
     const kept = flat(value);
+    const framed = flat(`${head}"${kept}"`);
     if (this.values.length < MAX_POOLED) {
       this.last = this.values.length;
       this.values.push(kept);
-      this.framed.push(flat(`${head}"${kept}"`));
+      this.framed.push(framed);
+    } else {
+      this.last = this.next;
+      this.values[this.next] = kept;
+      this.framed[this.next] = framed;
+      this.next = (this.next + 1) % MAX_POOLED;
     }
-    this.count(false);
+    this.count();
     return kept;
   }
 
   hit(index: number): string {
+    if (index === this.last) this.lastHits++;
+    else this.listHits++;
     this.last = index;
-    this.count(true);
+    this.count();
     return this.values[index] as string;
   }
 
-  /** After a trial, a pool that found fewer than half of its strings stops looking. */
-  private count(hit: boolean): void {
-    if (hit) this.hits++;
-    if (++this.lookups === TRIAL && this.hits * 2 < TRIAL) this.off = true;
+  private count(): void {
+    if (++this.lookups !== TRIAL) return;
+    if ((this.lastHits + this.listHits) * 2 < TRIAL) this.off = true;
+    else if (this.listHits * 8 < TRIAL) this.lastOnly = true;
   }
 }
 const MAX_POOLED = 64;
@@ -344,6 +359,7 @@ export class LogLineScanner {
       this.pos += (framed[last] as string).length;
       return pool.hit(last);
     }
+    if (pool.lastOnly) return undefined;
     for (let i = 0; i < framed.length; i++) {
       const known = framed[i] as string;
       // Most are told apart by where their closing quote would be.

@@ -250,4 +250,15 @@ describe('LogLineScanner strings with escapes', () => {
     expect(scanner.scan(0, second - 1)).to.equal(undefined);
     expect(slowText(lines[0] as string)).to.equal(undefined);
   });
+
+  it('reads a long log with more strings than a pool keeps, each to what zod returns', () => {
+    // A new wall time every third entry, 90 persons in turn, 3 roles: pools fill, replace their
+    // oldest strings, and settle on looking at their last string only, or at all of them.
+    const lines = Array.from({ length: 600 }, (_, i) => {
+      const at = new Date(Date.UTC(2026, 10, 25, 1) + Math.floor(i / 3) * 1000).toISOString();
+      const role = ['operator', 'communicator', 'control-tower'][i % 3];
+      return `{"seq":${i + 1},"t":${i * 1000},"at":"${at}","type":"action","role":"${role}","person":"p-${i % 90}","action":"send-message","channel":"secondary-messenger","text":"update ${i}","fields":{}}`;
+    });
+    expect(expectAgrees(lines)).to.equal(600);
+  });
 });
