@@ -9,18 +9,21 @@ import { encodeEntries, FileEventLogStore } from '../../server/store/event-log-f
 import { ROOT, serve } from '../lib/ipc.js';
 import { median } from '../lib/stats.js';
 
+const START = Date.parse('2026-11-25T01:00:00.000Z');
 const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'];
 
 /**
  * A drill log of `size` entries: a perfect simulated Pangyo-fire drill with chat on the
- * secondary messenger spread evenly between its entries (renumbered, refs kept pointing at the
- * same entries).
+ * secondary messenger spread evenly between its entries, in drill time too (renumbered, refs
+ * kept pointing at the same entries). Each chat line has its own wall time, to the millisecond,
+ * as a live server writes them (the bench once copied the entry before's, ~60 wall times in all,
+ * which hid a reader that slowed down on many).
  */
 export function paddedLog(drill: Drill, size: number): LogEntry[] {
   const base = simulate(drill, {
     seed: 1,
     drillId: 'bench',
-    startWall: '2026-11-25T01:00:00.000Z',
+    startWall: new Date(START).toISOString(),
   });
   const fillers = Math.max(0, size - base.length);
   const out: LogEntry[] = [];
@@ -32,12 +35,14 @@ export function paddedLog(drill: Drill, size: number): LogEntry[] {
     out.push({ ...entry, seq: out.length + 1, ...(ref !== undefined ? { ref } : {}) } as LogEntry);
     if (entry.type === 'ended') return;
     const quota = Math.round(((i + 1) * fillers) / (base.length - 1)) - made;
-    for (let k = 0; k < quota; k++, made++)
+    const gap = (base[i + 1]?.t ?? entry.t) - entry.t;
+    for (let k = 0; k < quota; k++, made++) {
+      const t = entry.t + Math.floor(((k + 1) * gap) / (quota + 1));
       out.push({
         type: 'action',
         seq: out.length + 1,
-        t: entry.t,
-        at: entry.at,
+        t,
+        at: new Date(START + t).toISOString(),
         role: ROLES[made % ROLES.length] as string,
         person: `bot-${ROLES[made % ROLES.length]}`,
         action: 'send-message',
@@ -45,6 +50,7 @@ export function paddedLog(drill: Drill, size: number): LogEntry[] {
         text: `update ${made}: still working on the Pangyo failover`,
         fields: {},
       } as LogEntry);
+    }
   });
   return out;
 }
@@ -67,12 +73,22 @@ let store: FileEventLogStore | undefined;
  * with JSON.parse and folds a count, with no validation or scoring; for reference it also
  * times JSON.parse keeping every entry (what returning the entries costs, without checking).
  */
+/** Loads the scenario and opens the store on `dir`. */
+async function load(args: { dir: string }) {
+  const library = await DrillLibrary.load([join(ROOT, 'drills')]);
+  drill = library.resolve('kakao-pangyo-fire')?.drill;
+  if (!drill) throw new Error('no Pangyo-fire scenario');
+  store = new FileEventLogStore(args.dir);
+  return true;
+}
+
 serve({
+  load,
+
+  /** Writes the padded logs (in a process of its own: the scorer is started afresh after). */
   async prepare(args: { dir: string; sizes: number[] }) {
-    const library = await DrillLibrary.load([join(ROOT, 'drills')]);
-    drill = library.resolve('kakao-pangyo-fire')?.drill;
-    if (!drill) throw new Error('no Pangyo-fire scenario');
-    store = new FileEventLogStore(args.dir);
+    await load(args);
+    if (!drill || !store) throw new Error('not loaded');
     for (const size of args.sizes) {
       const log = paddedLog(drill, size);
       // As the store writes a log (one entry a line, in the schema's form).
