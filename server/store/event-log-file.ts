@@ -72,7 +72,6 @@ export function parseLogBytes(
   bytes: Buffer,
 ): { entries: LogEntry[]; goodBytes: number; droppedTornLine: boolean } {
   const entries: LogEntry[] = [];
-  const shared = new SharedStrings();
   // Decoded once and sliced by line: cheaper than decoding each line. A newline byte is never
   // part of a multi-byte character, so byte offsets are found from the bytes where needed.
   const text = bytes.toString('utf8');
@@ -85,9 +84,10 @@ export function parseLogBytes(
     // No newline: the writer died before finishing the line, whether or not the JSON is whole.
     if (end === -1)
       return { entries, goodBytes: bytes.lastIndexOf(NEWLINE) + 1, droppedTornLine: true };
+    let problem: string | undefined;
     const scanned = scanner.scan(start, end);
-    const problem = scanned ? undefined : parseLine(text.slice(start, end), entries, shared);
     if (scanned) entries.push(scanned);
+    else problem = parseLine(text.slice(start, end), entries);
     if (problem) {
       if (end + 1 === text.length) {
         const goodBytes = bytes.length < 2 ? 0 : bytes.lastIndexOf(NEWLINE, bytes.length - 2) + 1;
@@ -100,46 +100,8 @@ export function parseLogBytes(
   return { entries, goodBytes: bytes.length, droppedTornLine: false };
 }
 
-/**
- * One string object for each distinct role, action, channel, person and wall time in a log:
- * JSON.parse makes a fresh copy of each on every line, and a long log's 100,000 entries would
- * keep 500,000 copies of a few dozen strings alive. Strings cannot be changed, so sharing them
- * is invisible to readers; it cuts what a read keeps on the heap by some 40% (and what the garbage
- * collector copies while scoring), and later map look-ups reuse each string's cached hash.
- */
-class SharedStrings {
-  // One short list per field: a log has a handful of roles, channels and persons and a few
-  // dozen actions, and comparing with each is cheaper than hashing a fresh string for a map.
-  private readonly roles: string[] = [];
-  private readonly actions: string[] = [];
-  private readonly channels: string[] = [];
-  private readonly persons: string[] = [];
-  private lastAt = '';
-
-  entry(entry: LogEntry): void {
-    if (entry.at !== undefined) {
-      // Wall times repeat run by run (entries of one second), so the previous one is the pool.
-      if (entry.at === this.lastAt) entry.at = this.lastAt;
-      else this.lastAt = entry.at;
-    }
-    if (entry.type !== 'action') return;
-    entry.role = one(this.roles, entry.role);
-    entry.action = one(this.actions, entry.action);
-    if (entry.channel !== undefined) entry.channel = one(this.channels, entry.channel);
-    if (entry.person !== undefined) entry.person = one(this.persons, entry.person);
-  }
-}
-
-/** The copy of `value` in `seen`, or `value` itself, kept for next time while there is room. */
-function one(seen: string[], value: string): string {
-  for (const known of seen) if (known === value) return known;
-  if (seen.length < MAX_SHARED) seen.push(value);
-  return value;
-}
-const MAX_SHARED = 64;
-
 /** Adds the line's entry to `entries`, or says what is wrong with it. */
-function parseLine(text: string, entries: LogEntry[], shared: SharedStrings): string | undefined {
+function parseLine(text: string, entries: LogEntry[]): string | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -148,13 +110,11 @@ function parseLine(text: string, entries: LogEntry[], shared: SharedStrings): st
   }
   const entry = fastLogEntry(value);
   if (entry) {
-    shared.entry(entry);
     entries.push(entry);
     return undefined;
   }
   const result = LogEntry.safeParse(value);
   if (result.success) {
-    shared.entry(result.data);
     entries.push(result.data);
     return undefined;
   }

@@ -122,12 +122,10 @@ export function buildContext(drill: Drill, log: readonly LogEntry[], at?: number
       break;
     }
     const before = unique[i - 1];
-    if (before && (before.t > entry.t || (before.t === entry.t && before.seq > entry.seq)))
-      timeOrdered = false;
+    if (before && byMoment(before, entry) > 0) timeOrdered = false;
   }
   const filtered = dropsSome ? unique.filter(keep) : unique;
-  const kept =
-    dropsSome || !timeOrdered ? inOrder(filtered, (a, b) => a.t - b.t || a.seq - b.seq) : filtered;
+  const kept = dropsSome || !timeOrdered ? inOrder(filtered, byMoment) : filtered;
   const state = fold(drill, kept);
   const actions = state.actions;
   const byEffect = new Map<string, ActionRecord[]>();
