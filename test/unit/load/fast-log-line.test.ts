@@ -262,3 +262,58 @@ describe('LogLineScanner strings with escapes', () => {
     expect(expectAgrees(lines)).to.equal(600);
   });
 });
+
+describe('LogLineScanner runs of pooled strings', () => {
+  const ROLES = ['control-tower', 'operator', 'communicator', 'operations-lead'];
+  /**
+   * Actions by roles in turn that mostly repeat what followed their role last time (its person,
+   * action and channel), and sometimes change one of them, leave one out, or put a key between.
+   */
+  const entry = (i: number) => {
+    const role = ROLES[i % 4] as string;
+    const value: Record<string, unknown> = {
+      seq: i + 1,
+      t: i * 10,
+      at: new Date(Date.UTC(2026, 10, 25, 1) + i * 10).toISOString(),
+      type: 'action',
+      ...(i % 11 === 0 ? { id: `client-${i}` } : {}),
+      role,
+      ...(i % 13 === 5 ? {} : { person: i % 7 === 3 ? `stand-in-${role}` : `p-${role}` }),
+      action: i % 9 === 4 ? 'acknowledge' : 'send-message',
+      ...(i % 17 === 8 ? {} : { channel: i % 5 === 2 ? 'phone' : 'secondary-messenger' }),
+      ...(i % 6 === 1 ? { to: ['operator'] } : {}),
+      text: `update ${i}`,
+      fields: i % 8 === 7 ? { note: 'x' } : {},
+    };
+    return zodText(value) as string;
+  };
+
+  it('reads each line to what zod returns, whether it repeats a run, changes it or breaks it', () => {
+    const lines = Array.from({ length: 800 }, (_, i) => entry(i));
+    expect(lines.every(Boolean)).to.equal(true);
+    expect(expectAgrees(lines)).to.equal(800);
+  });
+
+  it('never reads a line damaged inside a learnt run to anything but what JSON.parse and zod make of it (property)', () => {
+    const warm = Array.from({ length: 60 }, (_, i) => entry(i));
+    let changed = 0;
+    fc.assert(
+      fc.property(
+        fc.nat(59),
+        fc.nat(120),
+        fc.constantFrom('', '"', '\\', ',', ':', 'x', '-', ' ', 'é'),
+        (which, at, put) => {
+          const line = warm[which] as string;
+          // Damage past the role, where a run of its person, action and channel lies.
+          const from = line.indexOf('"role"');
+          const where = from + (at % (line.length - from));
+          const damaged = line.slice(0, where) + put + line.slice(where + 1);
+          if (damaged !== line) changed += 1;
+          expectAgrees([...warm, damaged, ...warm.slice(0, 8)]);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    expect(changed).to.be.greaterThan(1200);
+  });
+});
