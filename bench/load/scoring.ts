@@ -105,6 +105,7 @@ serve({
     const bare: number[] = [];
     const kept: number[] = [];
     const early: number[] = [];
+    const all: number[] = [];
     let steps = 0;
     for (let r = 0; r < WARM_UP + args.runs; r++) {
       let started = performance.now();
@@ -112,6 +113,7 @@ serve({
       if (entries.length !== args.size) throw new Error(`read ${entries.length} of ${args.size}`);
       const card = scoreDrill(drill, entries);
       const t1 = performance.now() - started;
+      all.push(t1);
       steps = card.steps.length;
       started = performance.now();
       const text = await readFile(store.fileOf(id), 'utf8');
@@ -156,6 +158,7 @@ serve({
       keptMs: median(kept),
       readMs: median(read),
       earlyMs: median(early),
+      runsMs: all,
       steps,
     };
   },
