@@ -90,11 +90,47 @@ async function wire(options: StartOptions): Promise<RunningServer> {
   const log = options.log ?? ((message: string) => console.log(message));
   const catalogue = options.stores?.catalogue ?? (await FileCatalogueStore.open(options.dataDir));
   const logs = options.stores?.logs ?? new FileEventLogStore(join(options.dataDir, 'drills'));
+  const http = createServer();
+  // What close() stops besides the server and stores: the service and hub, once they exist.
+  const parts: Wiring['parts'] = {};
+  const close = async () => {
+    parts.service?.close();
+    parts.hub?.close();
+    if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+    http.closeAllConnections();
+    await logs.close();
+    await catalogue.close();
+  };
+  try {
+    return await wireOn(http, { options, wall, log, catalogue, logs, close, parts });
+  } catch (error) {
+    // A start that fails stops what it started, wherever it failed (in seeding, recovery or
+    // the wiring before them): nothing keeps listening or writing once the data directory's
+    // lock is let go.
+    await close();
+    throw error;
+  }
+}
+
+interface Wiring {
+  options: StartOptions;
+  wall: WallClock;
+  log: (message: string) => void;
+  catalogue: CatalogueStore;
+  logs: EventLogStore;
+  close: () => Promise<void>;
+  parts: { service?: DrillService; hub?: Hub };
+}
+
+/** Wires the rest on `http`, putting the service and hub in `parts` as soon as they exist. */
+async function wireOn(
+  http: Server,
+  { options, wall, log, catalogue, logs, close, parts }: Wiring,
+): Promise<RunningServer> {
   const library = await DrillLibrary.load([join(PROJECT_ROOT, 'drills')], {
     cacheFile: join(options.dataDir, 'cache', 'library.json'),
   });
   const secret = await dataSecret(options.dataDir);
-  const http = createServer();
   http.on('clientError', answerClientError);
   // A port in use or not allowed is the operator's to fix: it rejects (main.ts prints one line).
   await new Promise<void>((resolve, reject) => {
@@ -145,6 +181,8 @@ async function wire(options: StartOptions): Promise<RunningServer> {
     stop: (id, by, reason) => service.stop(id, by, reason),
     ready: () => ready,
   });
+  parts.service = service;
+  parts.hub = hub;
   const app = createApp({
     config: {
       secret,
@@ -166,27 +204,11 @@ async function wire(options: StartOptions): Promise<RunningServer> {
   http.on('request', (req, res) => (ready ? app(req, res) : answerStarting(req, res)));
   hub.attach(http);
 
-  const close = async () => {
-    service.close();
-    hub?.close();
-    await new Promise<void>((resolve) => http.close(() => resolve()));
-    http.closeAllConnections();
-    await logs.close();
-    await catalogue.close();
-  };
-  let seeded: SeedResult | undefined;
-  try {
-    const demo = DemoFile.parse(
-      parse(await readFile(join(PROJECT_ROOT, 'drills', 'demo.yaml'), 'utf8')),
-    );
-    seeded = await seedDemo({ demo, catalogue, logs, library, baseUrl, now: wall.now() });
-    await service.recover();
-  } catch (error) {
-    // A start that fails stops what it started: nothing keeps listening or writing once the
-    // data directory's lock is let go.
-    await close();
-    throw error;
-  }
+  const demo = DemoFile.parse(
+    parse(await readFile(join(PROJECT_ROOT, 'drills', 'demo.yaml'), 'utf8')),
+  );
+  const seeded = await seedDemo({ demo, catalogue, logs, library, baseUrl, now: wall.now() });
+  await service.recover();
   ready = true;
   return {
     url: `http://127.0.0.1:${port}`,

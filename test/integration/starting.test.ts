@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -132,6 +133,40 @@ describe('a server that is still recovering its drills', function () {
     expect(answer, 'the failed start still listening').to.equal('refused');
     // The first test left a running drill, so recovery read its log and failed. A second
     // server over the same directory starts, recovers the drill and serves it.
+    const again = await startServer(testServerOptions(dir, clock));
+    try {
+      expect((await request(again.url).get('/healthz')).status).to.equal(200);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('stops listening when its wiring fails once it listens, and lets go of the data directory', async () => {
+    let port = 0;
+    const failed = await startServer(
+      testServerOptions(dir, clock, {
+        onListening: (opened) => {
+          port = opened;
+          throw new Error('wiring broke');
+        },
+      }),
+    ).then(
+      () => 'started',
+      (error: Error) => error.message,
+    );
+    expect(failed).to.equal('wiring broke');
+    expect(port).to.be.greaterThan(0);
+    // A bare TCP connect: the failed server attached no request handler, so an HTTP request to
+    // it would hang, where a connect is accepted or refused at once.
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve('still listening');
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    });
+    expect(answer).to.equal('ECONNREFUSED');
     const again = await startServer(testServerOptions(dir, clock));
     try {
       expect((await request(again.url).get('/healthz')).status).to.equal(200);
