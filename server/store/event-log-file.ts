@@ -25,6 +25,7 @@ export interface LogFs {
   readFile(path: string): Promise<Buffer>;
   readdir(path: string): Promise<string[]>;
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
+  stat(path: string): Promise<{ size: number; mtimeMs: number; ino: number }>;
 }
 
 const SUFFIX = '.jsonl';
@@ -231,7 +232,7 @@ export class FileEventLogStore implements EventLogStore {
     const known = this.files.get(drillId);
     if (known) return `written ${known.size}`;
     try {
-      const { size, mtimeMs, ino } = await nodeFs.stat(file);
+      const { size, mtimeMs, ino } = await this.fs.stat(file);
       return `file ${ino} ${size} ${mtimeMs}`;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

@@ -38,6 +38,7 @@ class SyncGate {
     mkdir: (path, options) => nodeFs.mkdir(path, options),
     readFile: (path) => nodeFs.readFile(path),
     readdir: (path) => nodeFs.readdir(path),
+    stat: (path) => nodeFs.stat(path),
     open: async (path, flags) => {
       const handle = await nodeFs.open(path, flags);
       return {

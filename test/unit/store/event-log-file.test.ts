@@ -70,6 +70,7 @@ function spyFs(): { fs: LogFs; spy: Spy } {
     mkdir: (path, options) => nodeFs.mkdir(path, options),
     readFile: (path) => nodeFs.readFile(path),
     readdir: (path) => nodeFs.readdir(path),
+    stat: (path) => nodeFs.stat(path),
     async open(path, flags): Promise<LogFileHandle> {
       const handle = await nodeFs.open(path, flags);
       return {
@@ -361,6 +362,23 @@ describe('event log stores', () => {
       await store.close();
       await append;
       expect(await readFile(join(dir, 'drill-a.jsonl'), 'utf8')).to.equal(lines(entries(1, 3)));
+    });
+
+    it('stamps a log by what it holds, through its own file system, and a missing one not at all', async () => {
+      await writeFile(join(dir, 'drill-s.jsonl'), lines(entries(1, 2)));
+      const reader = new FileEventLogStore(dir);
+      expect(await reader.stamp('drill-none')).to.equal(undefined);
+      const before = await reader.stamp('drill-s');
+      expect(before).to.be.a('string');
+      expect(await reader.stamp('drill-s')).to.equal(before);
+      await nodeFs.appendFile(join(dir, 'drill-s.jsonl'), lines(entries(3, 1)));
+      expect(await reader.stamp('drill-s')).to.not.equal(before);
+      // The file system it was given answers, not node's: a failing stat fails the stamp.
+      const { fs } = spyFs();
+      const failing = new FileEventLogStore(dir, {
+        fs: { ...fs, stat: () => Promise.reject(eio('stat')) },
+      });
+      expect((await rejection(failing.stamp('drill-s'))).message).to.include('EIO');
     });
   });
 });
