@@ -1,8 +1,32 @@
 import { readFile } from 'node:fs/promises';
+import type { Problem } from '../domain/problem.js';
 import { LogEntry } from '../domain/schema/log.js';
 import { fastLogEntry } from './fast-log-entry.js';
 import { LogLineScanner } from './fast-log-line.js';
 import { type FileProblem, zodProblems } from './problems.js';
+
+/**
+ * One log line read the slow way (the scanner did not read it): JSON.parse, then the fast
+ * path's check, then zod. Its entry, or why it is not one: not JSON, or the schema's problems.
+ * The store takes the first problem, the CLI every one, by line.
+ */
+export function readLogLine(
+  line: string,
+): { entry: LogEntry } | { notJson: string } | { problems: Problem[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return { notJson: (error as Error).message };
+  }
+  const fast = fastLogEntry(value);
+  if (fast) return { entry: fast };
+  const result = LogEntry.safeParse(value);
+  if (result.success) return { entry: result.data };
+  // Parsed again only to say what is wrong: reporting the input costs on every good line.
+  const reported = LogEntry.safeParse(value, { reportInput: true });
+  return { problems: zodProblems(reported.error ?? result.error) };
+}
 
 /** Parses a drill log (JSON Lines, one entry a line): every entry, or every problem by line. */
 export function parseLog(
@@ -23,21 +47,11 @@ export function parseLog(
     }
     if (!line.trim()) return;
     const at = { file, line: index + 1, column: 1 };
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      problems.push({ ...at, path: [], message: `not JSON: ${(error as Error).message}` });
-      return;
-    }
-    const fast = fastLogEntry(value);
-    if (fast) {
-      entries.push(fast);
-      return;
-    }
-    const result = LogEntry.safeParse(value, { reportInput: true });
-    if (result.success) entries.push(result.data);
-    else problems.push(...zodProblems(result.error).map((p) => ({ ...at, ...p })));
+    const read = readLogLine(line);
+    if ('entry' in read) entries.push(read.entry);
+    else if ('notJson' in read)
+      problems.push({ ...at, path: [], message: `not JSON: ${read.notJson}` });
+    else problems.push(...read.problems.map((p) => ({ ...at, ...p })));
   });
   const seen = new Set<number>();
   for (const entry of entries) {

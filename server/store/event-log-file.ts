@@ -2,8 +2,8 @@ import { writeSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LogEntry } from '../domain/schema/log.js';
-import { fastLogEntry } from '../load/fast-log-entry.js';
 import { LogLineScanner } from '../load/fast-log-line.js';
+import { readLogLine } from '../load/log-file.js';
 import { formatPath, zodProblems } from '../load/problems.js';
 import { type AppendOptions, CorruptStoreError, type EventLogStore } from './store.js';
 
@@ -103,26 +103,13 @@ export function parseLogBytes(
 
 /** Adds the line's entry to `entries`, or says what is wrong with it. */
 function parseLine(text: string, entries: LogEntry[]): string | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return `not JSON: ${(error as Error).message}`;
-  }
-  const entry = fastLogEntry(value);
-  if (entry) {
-    entries.push(entry);
+  const read = readLogLine(text);
+  if ('entry' in read) {
+    entries.push(read.entry);
     return undefined;
   }
-  const result = LogEntry.safeParse(value);
-  if (result.success) {
-    entries.push(result.data);
-    return undefined;
-  }
-  // Parsed again only to say what is wrong: reporting the input costs on every good line.
-  const [first] = zodProblems(
-    LogEntry.safeParse(value, { reportInput: true }).error ?? result.error,
-  );
+  if ('notJson' in read) return `not JSON: ${read.notJson}`;
+  const [first] = read.problems;
   return first ? `${formatPath(first.path) || 'entry'}: ${first.message}` : 'invalid';
 }
 
