@@ -310,11 +310,13 @@ export class FileEventLogStore implements EventLogStore {
         if (bytesWritten <= 0) throw new Error(`${this.fileOf(drillId)}: write wrote nothing`);
         written += bytesWritten;
       }
-      // The sync is started first, so the work done for the written lines (a fan-out) runs
-      // while the disk flushes rather than before it.
-      const synced = handle.datasync();
+      // The work done for the written lines (a fan-out) runs before the sync is started: the
+      // fdatasync's own work in the kernel runs on whichever core calls it, and when that is
+      // the server's one core it held the fan-out back. An append still settles only once
+      // durable. Measured (bench --only fanout,durable, alternating): p99 of an inject to 40
+      // participants 3.58/3.58 -> 3.21/2.43 ms, durable actions 11,338/10,711 -> 11,255/11,732/s.
       for (const item of items) this.written(item);
-      await synced;
+      await handle.datasync();
       file.size += bytes.length;
     } catch (error) {
       await this.rollBack(file);
