@@ -73,12 +73,13 @@ const EARLIER_RUNS = 3;
 let drill: Drill | undefined;
 let store: FileEventLogStore | undefined;
 
-/**
- * Scoring at scale, in its own process: writes padded logs to files, then times reading one
- * from its file and scoring it, as the scorecard route does; the baseline parses each line
- * with JSON.parse and folds a count, with no validation or scoring; for reference it also
- * times JSON.parse keeping every entry (what returning the entries costs, without checking).
+/*
+ * Scoring at scale, in processes of its own: one writes padded logs to files, a fresh one times
+ * reading one from its file and scoring it, as the scorecard route does; the baseline parses
+ * each line with JSON.parse and folds a count, with no validation or scoring; for reference it
+ * also times JSON.parse keeping every entry (what returning the entries costs, unchecked).
  */
+
 /** Loads the scenario and opens the store on `dir`. */
 async function load(args: { dir: string }) {
   const library = await DrillLibrary.load([join(ROOT, 'drills')]);
@@ -195,6 +196,7 @@ serve({
       afterOneMs: median(all.slice(1, 1 + EARLIER_RUNS)),
       afterThreeMs: median(all.slice(3, 3 + EARLIER_RUNS)),
       runsMs: all,
+      warmUp: WARM_UP,
       steps,
     };
   },

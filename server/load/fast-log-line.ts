@@ -455,25 +455,20 @@ export class LogLineScanner {
    * none does. Pooled strings have no backslash, so their closing quote closes the string.
    */
   private pooled(pool: Pool): string | undefined {
-    const text = this.text;
     const { framed, last } = pool;
-    if (last >= 0) {
-      const known = framed[last] as string;
-      if (text.charCodeAt(this.pos + known.length - 1) === QUOTE && has(text, known, this.pos)) {
-        this.pos += known.length;
-        return pool.hit(last);
-      }
-    }
+    if (last >= 0 && this.opens(framed[last] as string)) return pool.hit(last);
     if (pool.lastOnly) return undefined;
-    for (let i = 0; i < framed.length; i++) {
-      const known = framed[i] as string;
-      // Most are told apart by where their closing quote would be.
-      if (text.charCodeAt(this.pos + known.length - 1) === QUOTE && has(text, known, this.pos)) {
-        this.pos += known.length;
-        return pool.hit(i);
-      }
-    }
+    for (let i = 0; i < framed.length; i++) if (this.opens(framed[i] as string)) return pool.hit(i);
     return undefined;
+  }
+
+  /** Whether the text at `pos` has `known` (a key and its string); if so, moves past it. */
+  private opens(known: string): boolean {
+    // Most are told apart by where their closing quote would be.
+    if (this.text.charCodeAt(this.pos + known.length - 1) !== QUOTE) return false;
+    if (!has(this.text, known, this.pos)) return false;
+    this.pos += known.length;
+    return true;
   }
 
   /**
@@ -571,7 +566,7 @@ export class LogLineScanner {
   }
 
   private word<T>(word: string, value: T): T | undefined {
-    if (!this.text.startsWith(word, this.pos)) return undefined;
+    if (!has(this.text, word, this.pos)) return undefined;
     this.pos += word.length;
     return value;
   }
